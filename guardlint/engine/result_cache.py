@@ -4,7 +4,9 @@ that a CI cache may restore, with bytes a pull request could have chosen.
 Entries are DIR/v1/<first two digits of the key>/<key>.json, each holding the key it was
 written for: one read under another key, or that is not a regular file, is larger than its
 bound (MAX_ENTRY_BYTES unless the caller gives another), is not JSON or not of this format, is
-a miss (the scan then writes it again).
+a miss (the scan then writes it again). An entry may carry a tail: bytes after its JSON and a
+newline (which JSON as written holds nowhere else), given back undecoded, for the caller to
+decode the parts it needs one at a time (guardlint.engine.scan_pack).
 Nothing below DIR is followed through a symbolic link: directories are opened one at a time
 relative to DIR's descriptor, and a link or file in the place of one is replaced by a directory
 when an entry is written. An entry is written to a temporary file beside it and renamed over
@@ -32,8 +34,9 @@ KEPT_DESCRIPTORS = 16
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 FORMAT_DIRECTORY = "v1"
 # 2: findings as compact records (guardlint.findings.records); 3: records without the values
-# they repeat (their file's path, their resource and snippet as fingerprint basis).
-FORMAT = 3
+# they repeat (their file's path, their resource and snippet as fingerprint basis); 4: a pack's
+# entries in its tail.
+FORMAT = 4
 _SUFFIX = ".json"
 _TEMPORARY = ".tmp"
 # A temporary file this old was left by a run that died before renaming it.
@@ -108,27 +111,37 @@ class ResultCache:
 
     def read(self, key: str, limit: int | None = None) -> Any:
         """The value stored under `key` in at most `limit` bytes (MAX_ENTRY_BYTES), None when
-        there is none to use."""
+        there is none to use (one stored with a tail is none)."""
+        data = self._bytes(key, limit)
+        return None if data is None else _value(data, key)
+
+    def read_with_tail(self, key: str, limit: int | None = None) -> tuple[Any, memoryview] | None:
+        """The value stored under `key` with a tail, and the tail; None when there is none to
+        use (one stored without a tail is none)."""
+        data = self._bytes(key, limit)
+        end = -1 if data is None else data.find(b"\n")
+        if end < 0:
+            return None
+        whole = memoryview(data)  # type: ignore[arg-type]
+        value = _value(whole[:end], key)
+        return None if value is None else (value, whole[end + 1 :])
+
+    def _bytes(self, key: str, limit: int | None) -> bytes | None:
         try:
             shard = self._directory((FORMAT_DIRECTORY, key[:2]), False)
-            data = _read_entry(shard, key + _SUFFIX, limit or MAX_ENTRY_BYTES)
+            return _read_entry(shard, key + _SUFFIX, limit or MAX_ENTRY_BYTES)
         except OSError:
             return None
-        if data is None:
-            return None
-        try:
-            entry = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            return None
-        if not isinstance(entry, dict) or entry.get("format") != FORMAT:
-            return None
-        return entry.get("value") if entry.get("key") == key else None
 
-    def write(self, key: str, value: Any, limit: int | None = None) -> bool:
-        """Store `value` (JSON) under `key`, replacing what was there; False where it could
-        not be written (more than `limit` bytes (MAX_ENTRY_BYTES), or the file system
-        refused)."""
+    def write(
+        self, key: str, value: Any, limit: int | None = None, tail: bytes | None = None
+    ) -> bool:
+        """Store `value` (JSON) under `key`, with `tail` after it if given, replacing what was
+        there; False where it could not be written (more than `limit` bytes (MAX_ENTRY_BYTES),
+        or the file system refused)."""
         data = orjson.dumps({"format": FORMAT, "key": key, "value": value})
+        if tail is not None:
+            data = b"".join((data, b"\n", tail))
         if len(data) > (limit or MAX_ENTRY_BYTES):
             return False
         name = key + _SUFFIX
@@ -182,6 +195,17 @@ class ResultCache:
                                 os.unlink(entry.name, dir_fd=directory)
                     elif entry.name.endswith(_SUFFIX) and stat.S_ISREG(info.st_mode):
                         yield info.st_mtime_ns, info.st_size, shard, entry.name
+
+
+def _value(data: bytes | memoryview, key: str) -> Any:
+    """The value of an entry's JSON written under `key`, None when it is not one."""
+    try:
+        entry = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(entry, dict) or entry.get("format") != FORMAT:
+        return None
+    return entry.get("value") if entry.get("key") == key else None
 
 
 def _subdirectory(parent: int, name: str, create: bool) -> int:

@@ -10,7 +10,10 @@ the scan's context and its files (their paths, kinds and templates, in order), s
 same scan of the same tree finds it. It holds the entry key of each file, with the file's
 status where the status can tell the file, and those entries, whose dependencies it holds once
 for all of them (most are shared: the directories up to the root, the day), with the status of
-each file they read where that status tells the bytes read (`read_unchanged`). Its bytes are
+each file they read where that status tells the bytes read (`read_unchanged`). The entries
+are the stored pack's tail (guardlint.engine.result_cache), each found by its place in it and
+decoded when its file is looked up: a warm scan holds as objects the entry of the file at hand,
+not those of every file at once (a tenth of its memory, and of its page faults). Its bytes are
 anyone's like every entry's: what does not check out is not used, and its entries are checked
 as every entry is (guardlint.engine.cached). A pack changes nothing a planted entry could
 not: a file is still reported as the entry under its key says.
@@ -67,12 +70,14 @@ class ScanPack:
         self.key = hashlib.sha256(b"pack" + orjson.dumps(identity)).hexdigest()
         self._settled_before = time_ns() - SETTLED_NANOSECONDS
         self._kept = len(files) >= MIN_FILES
-        stored = store.read(self.key, MAX_PACK_BYTES) if self._kept else None
-        valid = type(stored) is dict and type(stored.get("files")) is dict
-        self._files: dict[str, Any] = stored["files"] if valid else {}
-        self._entries: dict[str, Any] = stored.get("entries", {}) if valid else {}
-        self._dependencies: list[Any] = stored.get("dependencies", []) if valid else []
-        self._read_statuses: list[Any] = stored.get("read_statuses", []) if valid else []
+        stored = store.read_with_tail(self.key, MAX_PACK_BYTES) if self._kept else None
+        value, self._tail = stored if stored is not None else (None, memoryview(b""))
+        valid = type(value) is dict and type(value.get("files")) is dict
+        self._files: dict[str, Any] = value["files"] if valid else {}
+        # Each entry's place in the tail, by key.
+        self._entries: dict[str, Any] = value.get("entries", {}) if valid else {}
+        self._dependencies: list[Any] = value.get("dependencies", []) if valid else []
+        self._read_statuses: list[Any] = value.get("read_statuses", []) if valid else []
         if type(self._entries) is not dict or type(self._dependencies) is not list:
             self._files, self._entries, self._dependencies = {}, {}, []
         if type(self._read_statuses) is not list:
@@ -80,6 +85,7 @@ class ScanPack:
         self._roots = {f.root for f in files if f.root is not None}
         self._noted: Files = {}
         self._noted_entries: dict[str, Any] = {}
+        self._kept_keys: set[str] = set()  # of the entries `keep` took from this pack
 
     def known(self, source: SourceFile) -> Known | None:
         """What the pack holds of a file whose status is the one recorded (a file of the tree:
@@ -90,10 +96,10 @@ class ScanPack:
         if type(recorded) is not list or len(recorded) != 2 or recorded[0] is None:
             return None
         signature, key = recorded
-        entry = self._entries.get(key) if type(key) is str else None
-        if entry is None or self._status(source) != signature:
+        if type(key) is not str or key not in self._entries or self._status(source) != signature:
             return None
-        return Known(signature, key, entry)
+        entry = self.entry(key)
+        return None if entry is None else Known(signature, key, entry)
 
     @staticmethod
     def _status(source: SourceFile) -> list[int] | None:
@@ -106,11 +112,23 @@ class ScanPack:
     def keep(self, source: SourceFile, known: Known) -> None:
         """The file as the pack knew it, its entry checked: in the pack this scan makes."""
         self._noted[source.path] = (known.signature, known.key)
-        self._noted_entries[known.key] = known.entry
+        self._kept_keys.add(known.key)
 
     def entry(self, key: str) -> Any:
-        """The entry the pack holds under `key`, None if none."""
-        return self._entries.get(key)
+        """The entry the pack holds under `key`, None if none: decoded anew on each call (a
+        scan asks once per file)."""
+        place = self._entries.get(key)
+        if type(place) is not list or len(place) != 2:
+            return None
+        start, size = place
+        if type(start) is not int or type(size) is not int:
+            return None
+        if not 0 <= start <= start + size <= len(self._tail):
+            return None
+        try:
+            return orjson.loads(self._tail[start : start + size])
+        except orjson.JSONDecodeError:
+            return None
 
     def dependency(self, index: int) -> Any:
         """The dependency its entries name by `index`, None if none: the files of a scan share
@@ -143,21 +161,29 @@ class ScanPack:
         entries = {}
         for _, key in self._noted.values():
             entry = self._noted_entries.get(key)
-            entries[key] = entry if entry is not None else self._store.read(key)
+            if entry is None:
+                entry = self.entry(key) if key in self._kept_keys else self._store.read(key)
+            entries[key] = entry
         table: dict[bytes, int] = {}
-        packed = {}
+        places: dict[str, list[int]] = {}
+        tail: list[bytes] = []
+        size = 0
         for key, entry in entries.items():
             indexes = self._indexes(entry, table)
             if indexes is not None:
-                packed[key] = {"dependencies": indexes, "outcome": entry["outcome"]}
-        files = {path: item for path, item in files.items() if item[1] in packed}
+                packed = orjson.dumps({"dependencies": indexes, "outcome": entry["outcome"]})
+                places[key] = [size, len(packed)]
+                tail.append(packed)
+                size += len(packed)
+        files = {path: item for path, item in files.items() if item[1] in places}
         dependencies = [orjson.loads(item) for item in table]
         read_statuses = [self._read_status(item) for item in dependencies]
         self._store.write(
             self.key,
-            {"files": files, "entries": packed, "dependencies": dependencies,
+            {"files": files, "entries": places, "dependencies": dependencies,
              "read_statuses": read_statuses},
             MAX_PACK_BYTES,
+            b"".join(tail),
         )  # fmt: skip
 
     def _read_status(self, item: Any) -> list[int] | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 
 import pytest
 
 import guardlint.engine.runner
+from guardlint.engine import scan_pack
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import ScanResult, scan
 
@@ -43,3 +46,39 @@ def analysed(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(guardlint.engine.runner, "parse_file", parse_file)
     return parsed
+
+
+@pytest.fixture
+def packed(monkeypatch) -> None:
+    """Scans of a few files have a pack too."""
+    monkeypatch.setattr(scan_pack, "MIN_FILES", 1)
+
+
+@pytest.fixture
+def settled(monkeypatch) -> None:
+    """Every file counts as settled: the pack's clock runs a minute ahead."""
+    monkeypatch.setattr(scan_pack, "time_ns", lambda: time.time_ns() + 60 * 10**9)
+
+
+def read_pack(path: Path) -> dict:
+    """A stored pack as JSON, its entries decoded from its tail in the place of their places."""
+    header, _, tail = path.read_bytes().partition(b"\n")
+    data = json.loads(header)
+    places = data["value"]["entries"]
+    data["value"]["entries"] = {
+        key: json.loads(tail[start : start + size]) for key, (start, size) in places.items()
+    }
+    return data
+
+
+def write_pack(path: Path, data: dict) -> None:
+    """Store what read_pack gave (a map of entries goes to the tail again)."""
+    value, tail = data["value"], b""
+    if isinstance(value.get("entries"), dict):
+        places = {}
+        for key, entry in value["entries"].items():
+            spelled = json.dumps(entry).encode()
+            places[key] = [len(tail), len(spelled)]
+            tail += spelled
+        value = {**value, "entries": places}
+    path.write_bytes(json.dumps({**data, "value": value}).encode() + b"\n" + tail)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from guardlint.engine import cached, scan_pack
 from guardlint.engine.result_cache import ResultCache
 from guardlint.model.documents import SourceFile
 from guardlint.parse import lookups
-from tests.cache.conftest import cached_scan, seen
+from tests.cache.conftest import cached_scan, read_pack, seen, write_pack
 from tests.conftest import write_file
 
 SERVICES = ("svc0", "svc1", "svc2")
@@ -29,24 +28,16 @@ def tree_of_services(tmp_path: Path) -> Path:
 
 
 def entry_files(cache: Path) -> dict[Path, dict]:
-    return {path: json.loads(path.read_bytes())["value"] for path in cache.glob("v1/*/*.json")}
+    """Each entry's value (a pack's without its tail)."""
+    return {
+        path: json.loads(path.read_bytes().partition(b"\n")[0])["value"]
+        for path in cache.glob("v1/*/*.json")
+    }
 
 
 def pack_file(cache: Path) -> Path:
     [pack] = [path for path, value in entry_files(cache).items() if "files" in value]
     return pack
-
-
-@pytest.fixture
-def packed(monkeypatch) -> None:
-    """Scans of a few files have a pack too."""
-    monkeypatch.setattr(scan_pack, "MIN_FILES", 1)
-
-
-@pytest.fixture
-def settled(monkeypatch) -> None:
-    """Every file counts as settled: the pack's clock runs a minute ahead."""
-    monkeypatch.setattr(scan_pack, "time_ns", lambda: time.time_ns() + 60 * 10**9)
 
 
 @pytest.fixture
@@ -107,8 +98,8 @@ def test_a_file_changed_too_recently_is_read_but_not_analysed_again(
 ):
     tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
     cached_scan(tree, cache)
-    assert all(signature is None for signature, _ in json.loads(
-        pack_file(cache).read_bytes())["value"]["files"].values())  # fmt: skip
+    assert all(signature is None for signature, _ in read_pack(
+        pack_file(cache))["value"]["files"].values())  # fmt: skip
     reads.clear()
     analysed.clear()
     assert cached_scan(tree, cache).reused_files == len(SERVICES)
@@ -141,7 +132,7 @@ def test_a_scan_of_few_files_has_no_pack(tmp_path):
 def test_worker_processes_entries_reach_the_pack(tmp_path, packed, settled, reads):
     tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
     first = seen(cached_scan(tree, cache, jobs=2))
-    files = json.loads(pack_file(cache).read_bytes())["value"]["files"]
+    files = read_pack(pack_file(cache))["value"]["files"]
     assert sorted(files) == sorted(str(tree / service / "Dockerfile") for service in SERVICES)
     reads.clear()
     result = cached_scan(tree, cache, jobs=2)
@@ -193,9 +184,9 @@ def test_a_planted_pack_changes_no_result(tmp_path, packed, settled, damage):
     tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
     cached_scan(tree, cache)
     pack = pack_file(cache)
-    data = json.loads(pack.read_bytes())
+    data = read_pack(pack)
     HOSTILE_PACKS[damage](data["value"], tree)
-    pack.write_text(json.dumps(data))
+    write_pack(pack, data)
     assert seen(cached_scan(tree, cache)) == seen(cached_scan(tree, None))
     assert seen(cached_scan(tree, cache)) == seen(cached_scan(tree, None))
 
@@ -222,10 +213,10 @@ def test_a_pack_naming_standard_input_changes_nothing(tmp_path, packed, settled)
     stdin = SourceFile(path="-", rel_path="-", kind="dockerfile", content=b"FROM alpine\n")
     cached_scan(tree, cache, sources=[stdin])
     pack = pack_file(cache)
-    data = json.loads(pack.read_bytes())
+    data = read_pack(pack)
     files = data["value"]["files"]
     files["-"] = next(iter(files.values()))
-    pack.write_text(json.dumps(data))
+    write_pack(pack, data)
     expected = seen(cached_scan(tree, None, sources=[stdin]))
     assert seen(cached_scan(tree, cache, sources=[stdin])) == expected
 
@@ -236,7 +227,7 @@ def test_a_pack_holds_each_dependency_its_files_share_once(tmp_path, packed, set
     reads and checks each once."""
     tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
     first = seen(cached_scan(tree, cache))
-    value = json.loads(pack_file(cache).read_bytes())["value"]
+    value = read_pack(pack_file(cache))["value"]
     table = value["dependencies"]
     named = [index for entry in value["entries"].values() for index in entry["dependencies"]]
     assert named and all(type(index) is int and 0 <= index < len(table) for index in named)
@@ -252,11 +243,11 @@ def test_files_naming_a_dependency_the_pack_records_otherwise_are_analysed_again
     tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
     cached_scan(tree, cache)
     pack = pack_file(cache)
-    data = json.loads(pack.read_bytes())
+    data = read_pack(pack)
     value = data["value"]
     what, path, how, _ = value["dependencies"][0]
     value["dependencies"][0] = [what, path, how, "sha256:" + "0" * 64]
-    pack.write_text(json.dumps(data))
+    write_pack(pack, data)
     naming = {key for key, entry in value["entries"].items() if 0 in entry["dependencies"]}
     assert naming
     analysed.clear()
@@ -310,7 +301,7 @@ def test_a_warm_scan_knows_settled_dependencies_by_their_status(
 ):
     tree, cache = tree_with_ignore_files(tmp_path), tmp_path / "cache"
     first = seen(cached_scan(tree, cache))
-    statuses = json.loads(pack_file(cache).read_bytes())["value"]["read_statuses"]
+    statuses = read_pack(pack_file(cache))["value"]["read_statuses"]
     assert sum(status is not None for status in statuses) == len(SERVICES)
     dependency_reads.clear()
     result = cached_scan(tree, cache)
@@ -333,7 +324,7 @@ def test_a_dependency_changed_keeping_its_size_and_times_is_noticed(
 def test_a_dependency_changed_too_recently_is_read_again(tmp_path, packed, dependency_reads):
     tree, cache = tree_with_ignore_files(tmp_path), tmp_path / "cache"
     cached_scan(tree, cache)
-    statuses = json.loads(pack_file(cache).read_bytes())["value"]["read_statuses"]
+    statuses = read_pack(pack_file(cache))["value"]["read_statuses"]
     assert statuses and all(status is None for status in statuses)
     dependency_reads.clear()
     assert cached_scan(tree, cache).reused_files == len(SERVICES)
@@ -361,7 +352,7 @@ def test_planted_read_statuses_change_no_result(tmp_path, packed, settled, damag
     for service in SERVICES:  # each service's findings change, its status does not tell
         write_file(tree, f"{service}/.dockerignore", "*\n")
     pack = pack_file(cache)
-    data = json.loads(pack.read_bytes())
+    data = read_pack(pack)
     HOSTILE_READ_STATUSES[damage](data["value"], tree)
-    pack.write_text(json.dumps(data))
+    write_pack(pack, data)
     assert seen(cached_scan(tree, cache)) == seen(cached_scan(tree, None))
