@@ -120,9 +120,9 @@ class ResultCache:
         use (one stored without a tail is none)."""
         data = self._bytes(key, limit)
         end = -1 if data is None else data.find(b"\n")
-        if end < 0:
+        if data is None or end < 0:
             return None
-        whole = memoryview(data)  # type: ignore[arg-type]
+        whole = memoryview(data)
         value = _value(whole[:end], key)
         return None if value is None else (value, whole[end + 1 :])
 

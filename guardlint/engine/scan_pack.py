@@ -13,10 +13,10 @@ for all of them (most are shared: the directories up to the root, the day), with
 each file they read where that status tells the bytes read (`read_unchanged`). The entries
 are the stored pack's tail (guardlint.engine.result_cache), each found by its place in it and
 decoded when its file is looked up: a warm scan holds as objects the entry of the file at hand,
-not those of every file at once (a tenth of its memory, and of its page faults). Its bytes are
-anyone's like every entry's: what does not check out is not used, and its entries are checked
-as every entry is (guardlint.engine.cached). A pack changes nothing a planted entry could
-not: a file is still reported as the entry under its key says.
+not those of every file at once (of a warm corpus scan, 6 MB and a fifth of its page faults).
+Its bytes are anyone's like every entry's: what does not check out is not used, and its
+entries are checked as every entry is (guardlint.engine.cached). A pack changes nothing a
+planted entry could not: a file is still reported as the entry under its key says.
 
 A status tells a file only when the file was last changed more than SETTLED_NANOSECONDS before
 the scan began. Otherwise the file could change again right after being read and keep the
