@@ -12,7 +12,8 @@ pack with an enabled rule. The hooks:
   enabled rules by ID.
 - `loaded_before_workers(source: SourceFile, content: bytes, rules: Mapping[str, Rule])
   -> Callable[[], object] | None`: what scanning this file builds once per process that every
-  worker would build again (the whole IAM action database: 40-90 ms), so that this process
+  worker would build again (the whole IAM action database: 40-90 ms; AWS's SAM translator,
+  which more templates than one worker's share had every process load), so that this process
   builds it once before the workers fork and they inherit it; None when it needs nothing.
   Asked, like the other, only when the scan uses several processes.
 """

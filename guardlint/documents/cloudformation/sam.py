@@ -330,6 +330,13 @@ def _translator(parameters: dict[str, Any], region: str) -> Any:
     )
 
 
+def load_translator() -> None:
+    """Import the translator and make what all its translations share (0.28 s of CPU): called
+    before a scan's workers fork, so that they inherit it instead of each loading it."""
+    _prepare_library()
+    policy_templates_plugin()
+
+
 @functools.cache
 def _prepare_library() -> None:
     from samtranslator.translator import translator  # see _errors_in_region

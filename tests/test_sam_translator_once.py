@@ -1,0 +1,106 @@
+"""AWS's SAM translator (0.28 s of CPU to load) is loaded at most once per scan of several
+processes: before the workers fork, which inherit it, and only when the scan has a template
+that CFN028 translates (guardlint.checks.cloudformation's `loaded_before_workers` hook)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import pytest
+
+from guardlint.discover import discover
+from guardlint.documents.cloudformation import sam
+from guardlint.engine.hooks import worker_plan
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.rule_runner import RuleRunner
+from guardlint.engine.scan import scan
+from guardlint.parallel import MIN_FILES_FOR_POOL
+from guardlint.parse.text import DEFAULT_MAX_BYTES
+from guardlint.rulebook import load_rulebook
+from tests.conftest import write_file
+
+SAM_QUEUE = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  Worker{n}:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(event, context): return event"
+      Events:
+        Jobs:
+          Type: SQS
+          Properties: {{}}
+"""
+BUCKET = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Bucket{n}:
+    Type: AWS::S3::Bucket
+"""
+
+
+@pytest.fixture
+def translator_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A file that gets a line with the process ID each time a process loads the translator
+    (forked workers inherit the patch)."""
+    loads = tmp_path / "loads.txt"
+    prepare = sam._prepare_library.__wrapped__
+
+    @functools.cache
+    def recorded() -> None:
+        with loads.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        prepare()
+
+    monkeypatch.setattr(sam, "_prepare_library", recorded)
+    return loads
+
+
+def _scan(tree: Path) -> list[str]:
+    found = scan(ScanOptions(paths=[str(tree)], root=str(tree), jobs=2))
+    return sorted({finding.rule_id for finding in found.findings})
+
+
+def test_a_scan_mostly_of_sam_templates_loads_the_translator_once_before_the_workers_fork(
+    tmp_path, translator_loads
+):
+    """More SAM templates than one worker's share: the worker takes their chunks from the
+    front, this process the buckets from the back and then what is left of the templates, so
+    each process loaded the translator for itself."""
+    tree = tmp_path / "tree"
+    for n in range(MIN_FILES_FOR_POOL):
+        write_file(tree, f"sam{n:02}/template.yaml", SAM_QUEUE.format(n=n))
+    for n in range(MIN_FILES_FOR_POOL // 4):
+        write_file(tree, f"stack{n:02}/template.yaml", BUCKET.format(n=n))
+    assert "CFN028" in _scan(tree)  # the SQS event without a Queue
+    assert translator_loads.read_text().split() == [str(os.getpid())]
+
+
+def test_a_scan_without_sam_templates_never_loads_the_translator(tmp_path, translator_loads):
+    tree = tmp_path / "tree"
+    for n in range(MIN_FILES_FOR_POOL):
+        write_file(tree, f"stack{n:02}/template.yaml", BUCKET.format(n=n))
+    assert _scan(tree)
+    assert not translator_loads.exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "loaded"),
+    [({}, ["sam/template.yaml"]), ({"sam_transform": False}, [])],
+)
+def test_only_templates_the_rule_translates_have_it_loaded_before_the_workers(
+    tmp_path, options, loaded
+):
+    """Asked of the CloudFormation pack: not when CFN028's `sam_transform` option is off."""
+    write_file(tmp_path, "sam/template.yaml", SAM_QUEUE.format(n=0))
+    write_file(tmp_path, "bucket/template.yaml", BUCKET.format(n=0))
+    runner = RuleRunner(load_rulebook(), ScanOptions(rule_options={"CFN028": options}))
+    found = discover([str(tmp_path)], str(tmp_path))
+    asking = [
+        source.rel_path
+        for source in found.files
+        if worker_plan([source], runner.rules, DEFAULT_MAX_BYTES).before_fork
+    ]
+    assert sorted(asking) == loaded
