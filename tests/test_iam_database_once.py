@@ -4,7 +4,6 @@ file of the scan may need it (guardlint.checks.iam's `loaded_before_workers` hoo
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path
 
@@ -14,12 +13,16 @@ from guardlint.discover import discover
 from guardlint.engine.hooks import worker_plan
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.rule_runner import RuleRunner
-from guardlint.engine.scan import scan
 from guardlint.knowledge import iam_actions
 from guardlint.parallel import MIN_FILES_FOR_POOL, WARM_UP_ITEMS, chunked
 from guardlint.parse.text import DEFAULT_MAX_BYTES
 from guardlint.rulebook import load_rulebook
 from tests.conftest import write_file
+from tests.forked import (
+    files_loading_before_workers,
+    record_loads,
+    rule_ids_of_scan_in_two_processes,
+)
 
 ADMIN_ROLE = """AWSTemplateFormatVersion: "2010-09-09"
 Resources:
@@ -58,23 +61,10 @@ def database_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A file that gets a line with the process ID each time a process builds the database
     (forked workers inherit the patch)."""
     builds = tmp_path / "builds.txt"
-    build = iam_actions._database.__wrapped__
-
-    @functools.cache
-    def recorded() -> dict[str, dict[str, iam_actions.Action]]:
-        with builds.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return build()
-
     iam_actions._expand.cache_clear()
-    monkeypatch.setattr(iam_actions, "_database", recorded)
+    record_loads(monkeypatch, iam_actions, "_database", builds)
     yield builds
     iam_actions._expand.cache_clear()
-
-
-def _scan(tree: Path) -> list[str]:
-    found = scan(ScanOptions(paths=[str(tree)], root=str(tree), jobs=2))
-    return sorted({finding.rule_id for finding in found.findings})
 
 
 def test_a_scan_of_admin_policies_builds_the_database_once_before_the_workers_fork(
@@ -89,7 +79,7 @@ def test_a_scan_of_admin_policies_builds_the_database_once_before_the_workers_fo
     for n in range(WARM_UP_ITEMS):  # the last chunk (8 files of 128), this process's
         write_file(tree, f"svc{n}/Dockerfile", DOCKERFILE)
     assert chunked(16 * WARM_UP_ITEMS, 2)[-1] == list(range(15 * WARM_UP_ITEMS, 128))
-    assert "IAM001" in _scan(tree)
+    assert "IAM001" in rule_ids_of_scan_in_two_processes(tree)
     assert database_builds.read_text().split() == [str(os.getpid())]
 
 
@@ -99,7 +89,7 @@ def test_a_scan_that_grants_no_action_wildcard_never_builds_the_database(tmp_pat
         write_file(tree, f"svc{n:02}/Dockerfile", DOCKERFILE)
         write_file(tree, f"stack{n:02}/template.yaml", BUCKET.format(n=n))
         write_file(tree, f"policies/reader{n:02}.json", S3_READER)
-    assert "DKR001" in _scan(tree)
+    assert "DKR001" in rule_ids_of_scan_in_two_processes(tree)
     assert not database_builds.exists()
 
 
@@ -119,12 +109,7 @@ def test_only_files_that_may_grant_every_action_have_it_built_before_the_workers
     rulebook = load_rulebook()
     iam_rules = {rule.id for rule in rulebook.rules if rule.pack == "iam"}
     runner = RuleRunner(rulebook, ScanOptions(skip_rules=set() if pack_on else iam_rules))
+    assert files_loading_before_workers(tmp_path, runner) == built
     found = discover([str(tmp_path)], str(tmp_path))
-    asking = [
-        source.rel_path
-        for source in found.files
-        if worker_plan([source], runner.rules, DEFAULT_MAX_BYTES).before_fork
-    ]
-    assert sorted(asking) == built
     plan = worker_plan(found.files, runner.rules, DEFAULT_MAX_BYTES)
     assert len(plan.before_fork) == len(built[:1])  # asked by two files, built once

@@ -4,22 +4,22 @@ that CFN028 translates (guardlint.checks.cloudformation's `loaded_before_workers
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path
 
 import pytest
 
-from guardlint.discover import discover
 from guardlint.documents.cloudformation import sam
-from guardlint.engine.hooks import worker_plan
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.rule_runner import RuleRunner
-from guardlint.engine.scan import scan
 from guardlint.parallel import MIN_FILES_FOR_POOL
-from guardlint.parse.text import DEFAULT_MAX_BYTES
 from guardlint.rulebook import load_rulebook
 from tests.conftest import write_file
+from tests.forked import (
+    files_loading_before_workers,
+    record_loads,
+    rule_ids_of_scan_in_two_processes,
+)
 
 SAM_QUEUE = """Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -46,21 +46,8 @@ def translator_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A file that gets a line with the process ID each time a process loads the translator
     (forked workers inherit the patch)."""
     loads = tmp_path / "loads.txt"
-    prepare = sam._prepare_library.__wrapped__
-
-    @functools.cache
-    def recorded() -> None:
-        with loads.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        prepare()
-
-    monkeypatch.setattr(sam, "_prepare_library", recorded)
+    record_loads(monkeypatch, sam, "_prepare_library", loads)
     return loads
-
-
-def _scan(tree: Path) -> list[str]:
-    found = scan(ScanOptions(paths=[str(tree)], root=str(tree), jobs=2))
-    return sorted({finding.rule_id for finding in found.findings})
 
 
 def test_a_scan_mostly_of_sam_templates_loads_the_translator_once_before_the_workers_fork(
@@ -74,7 +61,7 @@ def test_a_scan_mostly_of_sam_templates_loads_the_translator_once_before_the_wor
         write_file(tree, f"sam{n:02}/template.yaml", SAM_QUEUE.format(n=n))
     for n in range(MIN_FILES_FOR_POOL // 4):
         write_file(tree, f"stack{n:02}/template.yaml", BUCKET.format(n=n))
-    assert "CFN028" in _scan(tree)  # the SQS event without a Queue
+    assert "CFN028" in rule_ids_of_scan_in_two_processes(tree)  # the SQS event without a Queue
     assert translator_loads.read_text().split() == [str(os.getpid())]
 
 
@@ -82,7 +69,7 @@ def test_a_scan_without_sam_templates_never_loads_the_translator(tmp_path, trans
     tree = tmp_path / "tree"
     for n in range(MIN_FILES_FOR_POOL):
         write_file(tree, f"stack{n:02}/template.yaml", BUCKET.format(n=n))
-    assert _scan(tree)
+    assert rule_ids_of_scan_in_two_processes(tree)
     assert not translator_loads.exists()
 
 
@@ -97,10 +84,4 @@ def test_only_templates_the_rule_translates_have_it_loaded_before_the_workers(
     write_file(tmp_path, "sam/template.yaml", SAM_QUEUE.format(n=0))
     write_file(tmp_path, "bucket/template.yaml", BUCKET.format(n=0))
     runner = RuleRunner(load_rulebook(), ScanOptions(rule_options={"CFN028": options}))
-    found = discover([str(tmp_path)], str(tmp_path))
-    asking = [
-        source.rel_path
-        for source in found.files
-        if worker_plan([source], runner.rules, DEFAULT_MAX_BYTES).before_fork
-    ]
-    assert sorted(asking) == loaded
+    assert files_loading_before_workers(tmp_path, runner) == loaded
