@@ -65,6 +65,22 @@ def test_a_scan_mostly_of_sam_templates_loads_the_translator_once_before_the_wor
     assert translator_loads.read_text().split() == [str(os.getpid())]
 
 
+def test_a_few_sam_templates_leave_the_translator_to_the_worker_that_takes_them(
+    tmp_path, translator_loads
+):
+    """Templates that fit one worker's share form one chunk: that worker loads the translator
+    while this process works on the others, instead of both waiting for it before the fork."""
+    tree = tmp_path / "tree"
+    for n in range(4):
+        write_file(tree, f"sam{n:02}/template.yaml", SAM_QUEUE.format(n=n))
+    for n in range(MIN_FILES_FOR_POOL):
+        write_file(tree, f"stack{n:02}/template.yaml", BUCKET.format(n=n))
+    assert "CFN028" in rule_ids_of_scan_in_two_processes(tree)
+    loads = translator_loads.read_text().split()
+    assert len(loads) == 1
+    assert loads != [str(os.getpid())]
+
+
 def test_a_scan_without_sam_templates_never_loads_the_translator(tmp_path, translator_loads):
     tree = tmp_path / "tree"
     for n in range(MIN_FILES_FOR_POOL):

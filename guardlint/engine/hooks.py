@@ -14,7 +14,8 @@ pack with an enabled rule. The hooks:
   -> Callable[[], object] | None`: what scanning this file builds once per process that every
   worker would build again (the whole IAM action database: 40-90 ms; AWS's SAM translator,
   which more templates than one worker's share had every process load), so that this process
-  builds it once before the workers fork and they inherit it; None when it needs nothing.
+  builds it once before the workers fork and they inherit it (where the files that need it
+  fall in more than one worker's chunk: guardlint.parallel); None when it needs nothing.
   Asked, like the other, only when the scan uses several processes.
 """
 
@@ -41,7 +42,8 @@ class WorkerPlan(NamedTuple):
     (guardlint.parallel.in_order's `together` and `before_fork`)."""
 
     together: list[int]  # the indexes of the files that share a costly setup
-    before_fork: list[Callable[[], object]]  # what to build once, before the workers fork
+    # What to build once, before the workers fork, with the indexes of the files that need it.
+    before_fork: dict[Callable[[], object], list[int]]
 
 
 def _pack_kinds(rules: Sequence[Rule]) -> dict[str, set[str]]:
@@ -70,7 +72,7 @@ def worker_plan(files: Sequence[SourceFile], rules: Sequence[Rule], max_bytes: i
     enabled = {rule.id: rule for rule in rules}
     pack_kinds = _pack_kinds(rules)
     hooks_by_source_kind: dict[str, dict[str, list[Callable]]] = {}
-    plan = WorkerPlan([], [])
+    plan = WorkerPlan([], {})
     for index, source in enumerate(files):
         if source.kind not in hooks_by_source_kind:
             hooks_by_source_kind[source.kind] = _pack_hooks(source.kind, pack_kinds)
@@ -82,6 +84,6 @@ def worker_plan(files: Sequence[SourceFile], rules: Sequence[Rule], max_bytes: i
             plan.together.append(index)
         for hook in hooks[LOADED_BEFORE_WORKERS]:
             load = hook(source, content, enabled)
-            if load is not None and load not in plan.before_fork:
-                plan.before_fork.append(load)
+            if load is not None:
+                plan.before_fork.setdefault(load, []).append(index)
     return plan
