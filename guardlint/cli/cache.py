@@ -55,6 +55,11 @@ def _user_cache_dir() -> str:
     return platformdirs.user_cache_dir("guardlint", appauthor=False)
 
 
+def cache_asked(use_cache: bool | None, cache_dir: str | None) -> bool:
+    """Whether the options ask for a result cache (--cache, --cache-dir or its variable)."""
+    return use_cache is True or (use_cache is None and bool(cache_dir))
+
+
 def configure_cache(
     options: ScanOptions,
     use_cache: bool | None,
@@ -62,7 +67,7 @@ def configure_cache(
     max_size: int | None,
 ) -> None:
     """Set the scan's cache from the options (a usable directory, or none)."""
-    if use_cache is False or (use_cache is None and not cache_dir):
+    if not cache_asked(use_cache, cache_dir):
         return
     directory = os.path.abspath(cache_dir or _user_cache_dir())
     # As the file system resolves them: a directory named through a link into the tree is

@@ -54,6 +54,12 @@ class Progress:
             self.drawn = False
 
 
+def shows_progress(quiet: bool, stream: TextIO | None = None) -> bool:
+    """Whether a scan draws its progress line: on a terminal (stderr), unless quieted."""
+    stream = stream or sys.stderr
+    return not quiet and stream is not None and stream.isatty()  # None: stderr closed
+
+
 def for_terminal(
     quiet: bool, stream: TextIO | None = None, rulebook: Any = None
 ) -> Progress | None:
@@ -61,7 +67,7 @@ def for_terminal(
 
     With the rulebook, the line names the packs inspecting the file instead of its kinds."""
     stream = stream or sys.stderr
-    if quiet or stream is None or not stream.isatty():  # None: stderr closed
+    if not shows_progress(quiet, stream):
         return None
     packs = rulebook.packs if rulebook is not None else []
     pack_of_kind = {kind: pack.name for pack in packs for kind in pack.kinds}

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from guardlint.cli.cache import cache_options, configure_cache, note_reuse
+from guardlint.cli.cache import cache_asked, cache_options, configure_cache, note_reuse
 from guardlint.cli.destinations import Destination, OutputError, destinations, write_reports
 from guardlint.cli.output import write_output
+from guardlint.cli.progress import shows_progress
 from guardlint.cli.shared import (
     CDK_ASSETS_OPTION,
     CONFIG_OPTION,
@@ -135,10 +136,11 @@ def _destinations(
 
 
 def _apply_baseline(
-    result: ScanResult, rulebook: Rulebook, path: str | None, quiet: bool
+    result: ScanResult, rulebook: Rulebook | None, path: str | None, quiet: bool
 ) -> set[str]:
-    """Apply the baseline; the superseded rules it names."""
-    if not path:
+    """Apply the baseline; the superseded rules it names (with a baseline the rulebook is
+    loaded: its rules may have been superseded since)."""
+    if not path or rulebook is None:
         return set()
     # Here, not at the top: a scan without a baseline does without its module.
     from guardlint.suppress.baseline import BaselineError, apply_baseline, load_baseline
@@ -301,18 +303,31 @@ def scan(
             raise click.BadParameter(f"path {path!r} does not exist", param_hint="PATHS")
     root = scan_root([] if from_stdin else list(paths))
     config = config_for(config_file, root)
-    rulebook = rulebook_for((*rule_dirs, *config.rule_dirs), config, root)
+    rule_dirs = (*rule_dirs, *config.rule_dirs)
+    baseline = baseline or config.baseline
+    # Every rule where the options or the config name rules (unknown IDs are errors), a report
+    # or a baseline may list any, the result cache keys entries by them all or the progress
+    # line names packs; else the scan loads the packs of the kinds of document it finds.
+    every_rule = (
+        bool(only_rules or skip_rules or rule_dirs or baseline or sarif_all_rules)
+        or config.names_rules
+        or cache_asked(use_cache, cache_dir)
+        or shows_progress(quiet)
+    )
+    rulebook = rulebook_for(rule_dirs, config, root) if every_rule else None
     options = ScanOptions(
         paths=[] if from_stdin else list(paths),
         root=root,
         excludes=list(exclude),
-        only_rules=_check_rule_ids(rulebook, only_rules, "--rule"),
-        skip_rules=_check_rule_ids(rulebook, skip_rules, "--skip-rule"),
         min_severity=Severity.parse(min_severity or _label(config.min_severity, "info")),
         jobs=jobs,
         shard=shard,
         cdk_assets=cdk_assets,
+        rules_of_kinds_found=rulebook is None,
     )
+    if rulebook is not None:
+        options.only_rules = _check_rule_ids(rulebook, only_rules, "--rule")
+        options.skip_rules = _check_rule_ids(rulebook, skip_rules, "--skip-rule")
     config.apply(options, rulebook)
     if changed_only or since:
         _only_changed(options, root, since or "HEAD")
@@ -331,8 +346,10 @@ def scan(
     result = scan_with_progress(options, rulebook, quiet)
     if options.cache_dir is not None and not quiet:
         note_reuse(result)
-    superseded_named = _apply_baseline(result, rulebook, baseline or config.baseline, quiet)
-    if not quiet:
+    superseded_named = _apply_baseline(result, rulebook, baseline, quiet)
+    if not quiet and (result.superseded_named or superseded_named):
+        # An inline suppression in any file may name a superseded rule of any pack.
+        rulebook = rulebook or rulebook_for(rule_dirs, config, root)
         for rule_id in sorted(result.superseded_named | superseded_named):
             note(rulebook.by_id[rule_id].deprecation_notice)
     colour = (

@@ -83,8 +83,9 @@ def config_for(config_file: str | None, root: str) -> Config:
         raise ConfigProblem(str(exc)) from None
 
 
-def scan_with_progress(options: ScanOptions, rulebook: Rulebook, quiet: bool) -> ScanResult:
-    """The scan, with a progress line on a terminal unless `quiet`."""
+def scan_with_progress(options: ScanOptions, rulebook: Rulebook | None, quiet: bool) -> ScanResult:
+    """The scan, with a progress line on a terminal unless `quiet` (and then with the
+    rulebook: its line names packs; None: the scan loads the rules it needs)."""
     progress = for_terminal(quiet, rulebook=rulebook)
     try:
         return scan(options, rulebook, progress)

@@ -168,11 +168,18 @@ class Config:
                 ids.update(r.id for r in rulebook.rules if r.pack == name and not r.deprecated)
         return ids
 
-    def apply(self, options: ScanOptions, rulebook: Rulebook) -> None:
-        """Fold the config into ScanOptions; options the command line already set win."""
-        if self.enable and not options.only_rules:
-            options.only_rules = self.rule_ids(self.enable, rulebook)
-        options.skip_rules = set(options.skip_rules) | self.rule_ids(self.disable, rulebook)
+    @property
+    def names_rules(self) -> bool:
+        """Whether the config names rules or packs (checked against, and found in, every rule)."""
+        return bool(self.enable or self.disable or self.severity or self.options)
+
+    def apply(self, options: ScanOptions, rulebook: Rulebook | None) -> None:
+        """Fold the config into ScanOptions; options the command line already set win. The
+        rulebook may be None when the config names no rule (names_rules)."""
+        if rulebook is not None:
+            if self.enable and not options.only_rules:
+                options.only_rules = self.rule_ids(self.enable, rulebook)
+            options.skip_rules = set(options.skip_rules) | self.rule_ids(self.disable, rulebook)
         options.severity_overrides = {**self.severity, **options.severity_overrides}
         for rule_id, values in self.options.items():
             options.rule_options[rule_id] = {**values, **options.rule_options.get(rule_id, {})}

@@ -37,6 +37,11 @@ _ASCII_NAME_RULES = re.compile(_NAMES)
 PRE_COMMIT_FILES = rf"(?i)(?:^|/)(?:{_NAMES})\Z"
 
 
+# The kinds of document a file of a kind by name holds, where the name alone decides them: a
+# Dockerfile is one `dockerfile` document. A YAML or JSON file's are known once it is parsed.
+DOCUMENT_KINDS_BY_NAME = {"dockerfile": frozenset({"dockerfile"})}
+
+
 def kind_by_name(name: str) -> str | None:
     """dockerfile, compose, appspec, buildspec, ecs or structured (YAML or JSON, kind by
     content) by the file's name."""

@@ -38,3 +38,7 @@ class ScanOptions:
     # The result cache (guardlint.engine.cached): its directory (None: no cache), its size.
     cache_dir: str | None = None
     cache_max_bytes: int = DEFAULT_CACHE_MAX_BYTES
+    # Load only the rule packs for the kinds of document the files found hold (the command
+    # line's choice where no option, config or report asks for every rule); never with a
+    # result cache, whose entries are keyed by every rule.
+    rules_of_kinds_found: bool = False

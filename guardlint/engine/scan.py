@@ -9,16 +9,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from guardlint.discover import NOT_IAC_CONTENT, discover, scan_root
+from guardlint.discover.names import DOCUMENT_KINDS_BY_NAME
 from guardlint.engine.cached import file_outcomes
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.rule_runner import (
+    FILE_KIND,
     INTERNAL_ERROR_RULE,
     PARSE_ERROR_RULE,
     FileOutcome,
     RuleRunner,
 )
 from guardlint.findings.numbering import numbered
-from guardlint.model.documents import SKIPPED, UNPARSABLE, Region
+from guardlint.model.documents import SKIPPED, UNPARSABLE, Region, SourceFile
 from guardlint.model.findings import Finding, Hit
 from guardlint.model.rules import Rule
 from guardlint.parse.recorder import snapshot
@@ -88,6 +90,18 @@ def _add_unreadable(result: ScanResult, errors: list[tuple[str, str]], parse_rul
         result.files[UNPARSABLE] += 1
 
 
+def _kinds_found(files: list[SourceFile]) -> frozenset[str] | None:
+    """The kinds of document `files` hold, each file's text included (FILE_KIND); None when
+    some file's are known only once it is parsed."""
+    kinds = {FILE_KIND}
+    for source in files:
+        by_name = DOCUMENT_KINDS_BY_NAME.get(source.kind)
+        if by_name is None:
+            return None
+        kinds |= by_name
+    return frozenset(kinds)
+
+
 def scan(
     options: ScanOptions,
     rulebook: Rulebook | None = None,
@@ -99,8 +113,9 @@ def scan(
     """
     started = time.perf_counter()
     root = options.root or scan_root(options.paths)
-    rulebook = rulebook or load_rulebook(options.rule_dirs, root)
-    runner = RuleRunner(rulebook, options)
+    of_kinds_found = options.rules_of_kinds_found and options.cache_dir is None
+    if rulebook is None and not of_kinds_found:
+        rulebook = load_rulebook(options.rule_dirs, root)
     discovery = discover(
         options.paths,
         root,
@@ -109,6 +124,10 @@ def scan(
         options.cdk_assets,
         statuses=options.cache_dir is not None,  # what the result cache's pack knows files by
     )
+    files = [*discovery.files, *options.sources]
+    if rulebook is None:
+        rulebook = load_rulebook(options.rule_dirs, root, _kinds_found(files))
+    runner = RuleRunner(rulebook, options)
     result = ScanResult(root=root, findings=[], rules=runner.rules)
     result.superseded_named.update(runner.carried_over.named)
     result.skipped_files.update(discovery.skipped_files)
@@ -116,7 +135,6 @@ def scan(
     result.files[SKIPPED] += discovery.skipped_files.total()
     if discovery.errors:
         _add_unreadable(result, discovery.errors, rulebook.by_id[PARSE_ERROR_RULE])
-    files = [*discovery.files, *options.sources]
     with snapshot():
         for done, outcome in enumerate(file_outcomes(files, runner, options), 1):
             if progress is not None:

@@ -26,7 +26,14 @@ from guardlint.parse.yaml_loader import (
     read_spelled,
     spelled_json,
 )
-from guardlint.rulebook.validation import Pack, RuleError, data_line, pack_error, pack_from_data
+from guardlint.rulebook.validation import (
+    ENGINE_KIND,
+    Pack,
+    RuleError,
+    data_line,
+    pack_error,
+    pack_from_data,
+)
 
 # A pack is tens of kilobytes (the largest built-in one about 50 KB).
 PACK_MAX_BYTES = 5 * 1024 * 1024
@@ -56,10 +63,16 @@ def _load_custom(source: str, text: str) -> Any:
     return documents[0] if documents else None
 
 
-def load_pack(path: str | os.PathLike[str], custom: bool = False, root: str | None = None) -> Pack:
+def load_pack(
+    path: str | os.PathLike[str],
+    custom: bool = False,
+    root: str | None = None,
+    kinds: frozenset[str] | None = None,
+) -> Pack:
     """One rule pack. A custom pack may come from the scanned repository: it is read like any
     input (guardlint.parse.inputs; `root` is the scan root when it lies inside it) and parsed with
-    the limits of scanned YAML (no recursive alias, alias bomb or absurd nesting)."""
+    the limits of scanned YAML (no recursive alias, alias bomb or absurd nesting). With `kinds`,
+    a pack that declares none of them keeps only its superseded rules (_kept)."""
     source = os.fspath(path)
     try:
         raw = read_input(source, PACK_MAX_BYTES, root)
@@ -71,12 +84,21 @@ def load_pack(path: str | os.PathLike[str], custom: bool = False, root: str | No
     compiled = None if custom else _compiled_packs().get(_pack_key(raw))
     if compiled is not None:
         try:
-            return _compiled_pack(read_spelled(compiled), source)
+            return _compiled_pack(read_spelled(compiled), source, kinds)
         except (KeyError, TypeError, ValueError):
             pass  # not a compiled pack after all: validated below
-    # Built-in packs through libyaml (load_plain): every scan loads them all.
+    # Built-in packs through libyaml (load_plain), whose text the wheel did not compile.
     data = _load_custom(source, text) if custom else load_plain(text)
-    return pack_from_data(data, source, custom)
+    pack = pack_from_data(data, source, custom)
+    pack.rules = [rule for rule in pack.rules if _kept(pack.kinds, rule.superseded_by, kinds)]
+    return pack
+
+
+def _kept(pack_kinds: Any, superseded_by: Any, kinds: frozenset[str] | None) -> bool:
+    """Whether a rule of a pack declaring `pack_kinds` is loaded for a scan of documents of
+    `kinds` (None: of any kind). A superseded rule always is: a suppression that names it in
+    any file carries over to its successors, with a note on its deprecation."""
+    return kinds is None or bool(superseded_by) or not kinds.isdisjoint(pack_kinds)
 
 
 COMPILED_NAME = "compiled_rules.bin"  # as guardlint.parse.yaml_loader.compiled_file writes it
@@ -114,9 +136,13 @@ def _rule_fields(rule: Rule) -> dict[str, Any]:
     return {**fields, "severity": int(rule.severity), "resource_types": sorted(rule.resource_types)}
 
 
-def _compiled_pack(spelled: dict[str, Any], source: str) -> Pack:
+def _compiled_pack(
+    spelled: dict[str, Any], source: str, kinds: frozenset[str] | None = None
+) -> Pack:
     pack = Pack(spelled["name"], spelled["title"], tuple(spelled["kinds"]), source)
     for fields in spelled["rules"]:
+        if not _kept(pack.kinds, fields["superseded_by"], kinds):
+            continue  # not built: half the cost of loading a pack
         typed = {name: kind(fields[name]) for name, kind in _SPELLED_AS_LISTS.items()}
         severity = Severity(fields["severity"])
         pack.rules.append(Rule(**{**fields, **typed, "severity": severity, "source": source}))
@@ -141,9 +167,11 @@ def pack_files(directory: str) -> list[str]:
 
 @dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class Rulebook:
-    """Every pack a scan loads, with its rules by ID."""
+    """Every pack a scan loads, with its rules by ID: all of their rules, or with `kinds` those
+    of the packs that inspect these kinds of document (and every superseded rule)."""
 
     packs: list[Pack]
+    kinds: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         self.by_id: dict[str, Rule] = {}
@@ -155,6 +183,8 @@ class Rulebook:
                 self.by_id[rule.id] = rule
         for rule in self.by_id.values():
             for successor in rule.superseded_by:
+                if self.kinds is not None and successor not in self.by_id:
+                    continue  # in a pack left out, and checked by every load of them all
                 if successor not in self.by_id or self.by_id[successor].superseded_by:
                     raise RuleError(
                         f"{rule.source}: rule {rule.id} is superseded by {successor}, which is "
@@ -170,11 +200,17 @@ class Rulebook:
 
 
 def load_rulebook(
-    extra_dirs: list[str] | tuple[str, ...] = (), root: str | None = None
+    extra_dirs: list[str] | tuple[str, ...] = (),
+    root: str | None = None,
+    kinds: frozenset[str] | None = None,
 ) -> Rulebook:
     """The built-in packs plus the user's declarative packs from `extra_dirs`. `root` is the
-    scan root: a directory inside it is the repository's, and must not lead out of it."""
-    packs = [load_pack(path) for path in pack_files(builtin_rules_dir())]
+    scan root: a directory inside it is the repository's, and must not lead out of it. With
+    `kinds`, only the built-in packs that inspect one of these kinds of document, or are the
+    engine's own, are loaded in full (a Dockerfile scan needs 3 packs of 10). A user's pack is
+    checked against every built-in rule (an ID defined twice): with one, all are loaded."""
+    kinds = None if kinds is None or extra_dirs else kinds | {ENGINE_KIND}
+    packs = [load_pack(path, kinds=kinds) for path in pack_files(builtin_rules_dir())]
     for directory in extra_dirs:
         confined = confinement(directory, root)
         if confined is not None and leads_out_of_root(directory, confined):
@@ -182,4 +218,4 @@ def load_rulebook(
         if not os.path.isdir(directory):
             raise RuleError(f"{directory}: rule directory not found")
         packs.extend(load_pack(p, custom=True, root=confined) for p in pack_files(directory))
-    return Rulebook(packs)
+    return Rulebook(packs, kinds)
