@@ -1,7 +1,8 @@
 """A scan builds the rules of the packs its files can use: a Dockerfile scan those of the
 dockerfile, secrets and scan packs (with every superseded rule, which a suppression anywhere may
 name), unless an option, the config, a baseline, a report or the result cache asks for every
-rule. Whatever it builds, its reports are the same."""
+rule. Whatever it builds, its reports are the same. A wheel's packs, validated at its build,
+are loaded without the validation's module."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from guardlint.model.rules import Rule
 from guardlint.parse.yaml_loader import read_compiled
 from guardlint.rulebook import compiled_packs, load_rulebook
 from tests.conftest import write_file
-from tests.test_startup import DOCKERFILE, POD
+from tests.test_startup import CUSTOM_PACK, DOCKERFILE, POD
 
 # The scan given as arguments, in a fresh interpreter, printing the packs of the rules (but the
 # superseded ones) of the rulebooks it made.
@@ -107,3 +108,36 @@ def test_the_rules_of_the_kinds_asked_for_are_those_of_the_whole_rulebook(monkey
         assert all(rule == every.by_id[rule.id] for rule in some.rules)
     # The wheel's compiled packs: the rules left out are not even built.
     assert len(built) == len(every.rules) + len(some.rules)
+
+
+_WHEEL_SCAN = """
+import sys
+from guardlint import rulebook
+from guardlint.parse.yaml_loader import read_compiled
+with open(sys.argv[1], "rb") as stored:
+    compiled = read_compiled(stored.read())
+rulebook._compiled_packs = lambda: compiled
+sys.argv = ["guardlint", "scan", *sys.argv[2:], "-f", "json", "-o", "out.json"]
+from guardlint.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print("guardlint.rulebook.validation" in sys.modules)
+"""
+
+
+def test_a_wheel_s_scan_of_built_in_packs_imports_no_validation(tmp_path):
+    """A wheel's packs were validated at its build: only a pack to validate imports it."""
+    (tmp_path / "compiled.bin").write_bytes(compiled_packs())
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    write_file(tmp_path, "policies/acme.yaml", CUSTOM_PACK)
+
+    def validated(*args: str) -> str:
+        run = [sys.executable, "-c", _WHEEL_SCAN, str(tmp_path / "compiled.bin"), *args]
+        done = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=True)
+        assert (tmp_path / "out.json").stat().st_size, done.stderr
+        return done.stdout.split()[-1]
+
+    assert validated("svc") == "False"
+    assert validated("svc", "--rules", "policies") == "True"  # the control: a user's pack

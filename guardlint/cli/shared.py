@@ -16,7 +16,7 @@ from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import ScanResult, scan
 from guardlint.parse.text import printable_lines
 from guardlint.rulebook import Rulebook, load_rulebook
-from guardlint.rulebook.validation import RuleError
+from guardlint.rulebook.packs import RuleError
 
 EXIT_USAGE = 2
 

@@ -26,14 +26,7 @@ from guardlint.parse.yaml_loader import (
     read_spelled,
     spelled_json,
 )
-from guardlint.rulebook.validation import (
-    ENGINE_KIND,
-    Pack,
-    RuleError,
-    data_line,
-    pack_error,
-    pack_from_data,
-)
+from guardlint.rulebook.packs import ENGINE_KIND, Pack, RuleError
 
 # A pack is tens of kilobytes (the largest built-in one about 50 KB).
 PACK_MAX_BYTES = 5 * 1024 * 1024
@@ -53,6 +46,7 @@ def _load_custom(source: str, text: str) -> Any:
     parse/yaml_nodes.py (a repository can ship its own packs), with each key's line for error
     messages."""
     from guardlint.parse.yaml_nodes import load_documents  # PyYAML only where there is YAML
+    from guardlint.rulebook.validation import data_line, pack_error
 
     try:
         documents = load_documents(text, cfn_tags=False)
@@ -89,6 +83,8 @@ def load_pack(
             pass  # not a compiled pack after all: validated below
     # Built-in packs through libyaml (load_plain), whose text the wheel did not compile.
     data = _load_custom(source, text) if custom else load_plain(text)
+    from guardlint.rulebook.validation import pack_from_data  # not for a compiled pack
+
     pack = pack_from_data(data, source, custom)
     pack.rules = [rule for rule in pack.rules if _kept(pack.kinds, rule.superseded_by, kinds)]
     return pack

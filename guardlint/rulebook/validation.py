@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from guardlint.checks.match import validate_match
@@ -25,6 +24,7 @@ from guardlint.checks.templates import TEMPLATES
 from guardlint.model.rules import FINDING_TYPES, SCORE_RANGES, Rule, Severity
 from guardlint.parse.located import line_of
 from guardlint.parse.text import shown
+from guardlint.rulebook.packs import ENGINE_KIND, Pack, RuleError
 
 RULE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 CATEGORY = re.compile(r"^[A-Za-z]+:[A-Za-z0-9]+/[A-Za-z0-9]+\Z")
@@ -44,8 +44,6 @@ _KNOWN_RULE_KEYS = frozenset(
         "option_types", "resource_types", *FLAG_KEYS,
     }
 )  # fmt: skip
-# Rules of this kind are emitted by the engine itself (parse errors, crashed rules).
-ENGINE_KIND = "scan"
 # The document kinds rules can inspect (documents.py, parse/dockerfile.py; `file`: any file).
 DOCUMENT_KINDS = frozenset(
     {"dockerfile", "compose", "kubernetes", "cloudformation", "iam-policy", "buildspec",
@@ -53,21 +51,6 @@ DOCUMENT_KINDS = frozenset(
 )  # fmt: skip
 _KNOWN_PACK_KEYS = frozenset({"pack", "title", "kinds", "rules", "description"})
 MAX_PACK_NAME = 100
-
-
-class RuleError(Exception):
-    """A rule pack that is not valid; the message names the file and the rule."""
-
-
-@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
-class Pack:
-    """One rule pack: the rules of a family and the kinds of document they inspect."""
-
-    name: str
-    title: str
-    kinds: tuple[str, ...]
-    source: str
-    rules: list[Rule] = field(default_factory=list)
 
 
 def pack_error(
