@@ -2,7 +2,8 @@
 dockerfile, secrets and scan packs (with every superseded rule, which a suppression anywhere may
 name), unless an option, the config, a baseline, a report or the result cache asks for every
 rule. Whatever it builds, its reports are the same. A wheel's packs, validated at its build,
-are loaded without the validation's module."""
+are loaded without the validation's module; a scan without a result cache, without the
+modules that key and pack its entries."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from guardlint.model.rules import Rule
 from guardlint.parse.yaml_loader import read_compiled
 from guardlint.rulebook import compiled_packs, load_rulebook
 from tests.conftest import write_file
-from tests.test_startup import CUSTOM_PACK, DOCKERFILE, POD
+from tests.test_startup import CUSTOM_PACK, DOCKERFILE, POD, imported_by
 
 # The scan given as arguments, in a fresh interpreter, printing the packs of the rules (but the
 # superseded ones) of the rulebooks it made.
@@ -141,3 +142,13 @@ def test_a_wheel_s_scan_of_built_in_packs_imports_no_validation(tmp_path):
 
     assert validated("svc") == "False"
     assert validated("svc", "--rules", "policies") == "True"  # the control: a user's pack
+
+
+def test_a_scan_without_a_cache_imports_neither_its_context_nor_its_pack(tmp_path):
+    """What keys a cache's entries (every rule digested) and the pack of a scan's entries."""
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    cache_only = {"guardlint.engine.cache_context", "guardlint.engine.scan_pack"}
+    args = ("scan", "svc", "-f", "json", "-o", "out.json")
+    assert not imported_by(tmp_path, *args) & cache_only
+    with_cache = imported_by(tmp_path, *args, "--cache-dir", str(tmp_path.parent / "cache"))
+    assert cache_only <= with_cache  # the control

@@ -31,12 +31,10 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from guardlint.engine.cache_context import context_digest
 from guardlint.engine.cache_observations import inside, observation_of
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.result_cache import CacheError, ResultCache
 from guardlint.engine.rule_runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner
-from guardlint.engine.scan_pack import ScanPack
 from guardlint.findings.records import RecordReader, finding_record
 from guardlint.model.documents import SCANNED, SKIPPED, UNPARSABLE, SourceFile
 from guardlint.parallel import collections_between_chunks, effective_jobs, in_order
@@ -138,6 +136,10 @@ class CachedScan:
         runner: RuleRunner,
         options: ScanOptions,
     ) -> None:
+        # Here, not at the top: a scan without a cache imports neither.
+        from guardlint.engine.cache_context import context_digest
+        from guardlint.engine.scan_pack import ScanPack
+
         self.store = store
         self.runner = runner
         self.max_bytes = options.max_bytes
