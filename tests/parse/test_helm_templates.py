@@ -71,6 +71,9 @@ def test_a_template_whose_rendering_no_value_changes_is_judged(text, judged):
         '# {{ if .a }}{{ define "x" }}{{ end }}{{ end }}\na: 1\n',
         "# {{ break }}\na: 1\n",
         "# {{ if .a }}{{ continue }}{{ end }}\na: 1\n",
+        "# {{ range .a }}{{ else }}{{ break }}{{ end }}\na: 1\n",  # no range's body holds it
+        '# {{ range .a }}{{ block "x" . }}{{ break }}{{ end }}{{ end }}\na: 1\n',
+        '# {{ range .a }}{{ end }}{{ define "x" }}{{ continue }}{{ end }}\na: 1\n',
     ],
 )
 def test_a_template_that_depends_on_values_or_does_not_render_is_not_judged(text):
@@ -108,8 +111,34 @@ def test_many_actions_in_one_comment_cost_linear_time():
             "{{ else }}\na: 3\n{{ end }}\n",
             ["\na: 1\n\n\n\n\n\n", "\n\n\na: 2\n\n\n\n", "\n\n\n\n\na: 3\n\n"],
         ),
-        # A define's body is judged where it is written; a block's renders there.
-        ('# {{ define "x" }}\na: 1\n# {{ end }}\n', ["# \na: 1\n# \n"]),
+        # A define's body renders nowhere it is written, whatever it prints; a block's there.
+        ('# {{ define "x" }}\na: 1\n# {{ end }}\n', ["# \n"]),
+        ('{{ define "x" }}\na: {{ .Values.a }}\n{{ end }}\nb: 1\n', ["\n\n\nb: 1\n"]),
+        ('# {{ block "x" . }}\na: 1\n# {{ end }}\n', ["# \na: 1\n# \n"]),
+        # What follows a break or continue in its pass renders only where it is not taken.
+        (
+            "{{ range .l }}\na: 1\n{{ continue }}\nb: 2\n{{ end }}\n",
+            ["\na: 1\n\n\n\n", "\n\n\n\n\n"],
+        ),
+        (
+            "{{ range .l }}{{ if .s }}{{ break }}{{ end }}\na: 1\n{{ end }}\n",
+            ["\n\n\n", "\na: 1\n\n"],
+        ),
+        # A break in a range's else ends that range; a continue there, the enclosing pass.
+        (
+            "{{ range .o }}{{ range .i }}{{ else }}{{ break }}{{ end }}\na: 1\n{{ end }}\n",
+            ["\na: 1\n\n", "\n\n\n"],
+        ),
+        (
+            "{{ range .o }}{{ range .i }}{{ else }}{{ continue }}{{ end }}\na: 1\n{{ end }}\n",
+            ["\n\n\n", "\na: 1\n\n"],
+        ),
+        # Every branch after a break taken in some renderings, in one that goes on.
+        (
+            "{{ range .l }}{{ if .s }}{{ break }}{{ end }}"
+            "{{ if .a }}\na: 1\n{{ else }}\na: 2\n{{ end }}{{ end }}\n",
+            ["\n\n\n\n\n", "\na: 1\n\n\n\n", "\n\n\na: 2\n\n"],
+        ),
         # A string literal prints its value, line breaks too (the lines after go further down).
         ('# {{ "\\nb: 2" }}\na: 1\n', ["# \nb: 2\na: 1\n"]),
         ("# {{ `x\r\ny` }}\na: 1\n", ["# x\ny\na: 1\n"]),
@@ -142,3 +171,8 @@ def test_many_and_deeply_nested_control_actions_cost_linear_time():
     assert static_texts(deep) == ["\na: 1\n"]
     many = "".join(f"# {{{{ if .v{n} }}}}\nk{n}: 1\n# {{{{ end }}}}\n" for n in range(10_000))
     assert len(static_texts(many)) == 2
+    breaks = "".join(f"{{{{ if .v{n} }}}}{{{{ break }}}}{{{{ end }}}}\n" for n in range(10_000))
+    assert static_texts("{{ range .l }}" + breaks + "{{ end }}\n") is None  # too many
+    deep_break = "{{ range .l }}" + "{{ if true }}" * 20_000 + "{{ break }}"
+    deep_break += "{{ end }}" * 20_000 + "\na: 1\n{{ end }}\n"
+    assert static_texts(deep_break) == ["\n\n\n"]
