@@ -7,7 +7,7 @@ import json
 from guardlint.model.documents import SourceFile
 from guardlint.report.sarif import build_log
 from guardlint.suppress.comments import RealComments
-from guardlint.suppress.inline import comment_directives
+from guardlint.suppress.directives import comment_directives
 from tests.conftest import ROOT, run_scan, write_file
 
 POLICIES = str(ROOT / "docs" / "examples" / "policies")
