@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from guardlint.documents.classify import classify, sniff_structured
 from guardlint.documents.kustomization_files import is_kustomization_file
 from guardlint.documents.registry import derived_documents, name_resources
-from guardlint.model.documents import SCANNED, SKIPPED, UNPARSABLE, Document, SourceFile
+from guardlint.model.documents import (
+    RENDERED_IN,
+    SCANNED,
+    SKIPPED,
+    UNPARSABLE,
+    Document,
+    SourceFile,
+)
 from guardlint.parse.helm_templates import HELM_TEMPLATE, static_texts
 from guardlint.parse.located import YamlError
 from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
@@ -30,6 +37,9 @@ class ParsedFile:
     # see in the text.
     escaped: bool = False
     skip_reason: str | None = None  # a SKIPPED file's, when not "not IaC content"
+    # A chart's template judged as Helm renders it: each rendering's text (its documents hold
+    # the renderings they are written in: meta RENDERED_IN); empty for every other file.
+    renderings: list[str] = field(default_factory=list)
 
     @property
     def text_scanned(self) -> bool:
@@ -43,12 +53,13 @@ def _structured_documents(
     lines: list[str],
     source: SourceFile,
     notes: list[ParseError] | None = None,
-    seen: set[tuple] | None = None,
+    seen: dict[tuple, set[int]] | None = None,
+    rendering: int = 0,
 ) -> list[Document]:
-    """The documents of a YAML or JSON text; with `seen`, those of a text that is one rendering
-    of a chart's template, but for the YAML documents written alike in one judged before (at
-    the same place, after the end of the same place of the one before, and the same lines from
-    there to their end)."""
+    """The documents of a YAML or JSON text; with `seen`, those of a text that is rendering
+    `rendering` of a chart's template, but for the YAML documents written alike in one judged
+    before (at the same place, after the end of the same place of the one before, and the same
+    lines from there to their end), which are written in this one too (meta RENDERED_IN)."""
     from guardlint.documents.outside_root import note_references_outside_root
     from guardlint.parse.yaml_nodes import load_documents  # PyYAML only where there is YAML
 
@@ -65,12 +76,15 @@ def _structured_documents(
     before: tuple = (1, 1)  # where the YAML document before ends
     for index, raw in enumerate(raw_documents):
         region = getattr(raw, "region", None) if seen is not None else None
+        rendered_in = {rendering}
         if region is not None:
             written = (before, region, *lines[before[0] - 1 : region.end_line])
             before = (region.end_line, region.end_column)
             if written in seen:
+                seen[written].add(rendering)
                 continue
-            seen.add(written)
+            seen[written] = rendered_in
+        first = len(documents)
         for kind, data, meta in classify(raw, source, notes):
             document = Document(
                 kind=kind,
@@ -86,6 +100,8 @@ def _structured_documents(
             note_references_outside_root(document)
             documents.append(document)
             documents.extend(derived_documents(document))
+        for document in documents[first:] if seen is not None else ():
+            document.meta[RENDERED_IN] = rendered_in
     if notes is not None and documents:  # a file that holds no IaC is not scanned at all
         notes[first_note:first_note] = (ParseError(str(n), n.line, n.column) for n in yaml_notes)
     return documents
@@ -97,12 +113,13 @@ def _rendered_documents(
     """The documents of every rendering of a chart's template, each written alike once. A
     rendering that is no YAML is a note (Helm fails on it where it is rendered); the others
     are still judged, unless none is YAML."""
-    seen: set[tuple] = set()
+    seen: dict[tuple, set[int]] = {}
     documents: list[Document] = []
     errors: list[ParseError] = []
-    for text in texts:
+    for rendering, text in enumerate(texts):
         try:
-            documents += _structured_documents(text, text.splitlines(), source, notes, seen)
+            lines = text.splitlines()
+            documents += _structured_documents(text, lines, source, notes, seen, rendering)
         except ParseError as exc:
             errors.append(exc)
     if len(errors) == len(texts):
@@ -163,6 +180,9 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
             return ParsedFile(source, SKIPPED, text, lines, escaped=escaped, skip_reason=TEMPLATE)
         return ParsedFile(source, UNPARSABLE, text, lines, error=exc, escaped=escaped)
     status = SCANNED if documents else SKIPPED
-    return ParsedFile(
+    parsed = ParsedFile(
         source, status, text, lines, documents=documents, notes=notes, escaped=escaped
     )
+    if judged != [text]:
+        parsed.renderings = judged
+    return parsed

@@ -31,7 +31,14 @@ from guardlint.engine.rule_runner import FILE_KIND, PARSE_ERROR_RULE, FileOutcom
 from guardlint.findings.hit_secrets import redactor_for
 from guardlint.findings.make import make_finding
 from guardlint.findings.withheld import OUT_OF_TIME, withheld
-from guardlint.model.documents import DOCUMENT_NOTES, ONE_PLACE, Document, Region, SourceFile
+from guardlint.model.documents import (
+    DOCUMENT_NOTES,
+    ONE_PLACE,
+    RENDERED_IN,
+    Document,
+    Region,
+    SourceFile,
+)
 from guardlint.model.findings import Finding, Hit
 from guardlint.model.rules import Rule
 from guardlint.parse.text import ParseError
@@ -134,18 +141,21 @@ class FindingsMaker:
         )
         kept = self.kept = without_deferred(hits, rel_path)
         owners: dict[int, Document] = {}  # the document of each finding of a ONE_PLACE one
+        rendered: dict[int, set[int]] = {}  # the renderings of a chart's template of each
         placed, made = self.placed, self.made
-        for rule, hit, lines, names, _ in kept:
+        for rule, hit, lines, names, document in kept:
             finding = make_finding(rule, hit, rel_path, lines, redactor, names)
             if not secrets_known:
                 # A line may hold a secret that only a rule that did not finish would have found.
                 finding.snippet = ""
             if placed and id(hit) in placed:
                 owners[id(finding)] = placed[id(hit)]
+            if document is not None and RENDERED_IN in document.meta:
+                rendered[id(finding)] = document.meta[RENDERED_IN]
             made.append(finding)  # one step: a finding is made whole or not at all
         # Here, not at the top: a scan that reuses every file's outcome loads no suppression code.
         from guardlint.suppress.comments import RealComments
-        from guardlint.suppress.inline import MISSING_REASON_RULE, apply_inline
+        from guardlint.suppress.inline import MISSING_REASON_RULE, Renderings, apply_inline
 
         self.suppressed = apply_inline(
             made + self._stop_notes() if self.evaluation.stop else made,
@@ -158,6 +168,7 @@ class FindingsMaker:
             self.runner.superseded,
             owners,
             secrets_known,
+            Renderings.of(self.parsed, rendered) if self.parsed.renderings else None,
         )
         return self._outcome(*self.suppressed)
 

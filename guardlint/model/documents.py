@@ -94,6 +94,10 @@ DOCUMENT_NOTES = "document_notes"
 # fingerprinted by what it says: that line holds every other part of the text too, so its text
 # would change the hit's fingerprint whenever any of them were edited.
 ONE_PLACE = "one_place"
+# Document.meta key of a document parsed from the renderings of a chart's template: the indices
+# of the renderings it is written alike in (guardlint.documents), in which alone the
+# suppressions a rendering holds cover its findings (guardlint.suppress.inline).
+RENDERED_IN = "rendered_in"
 # Document.meta key of a file's text document: the documents parsed from that file, so that a
 # rule reading the text asks what a parser already found rather than parsing the text again.
 PARSED_FROM_FILE = "parsed_from_file"

@@ -10,12 +10,14 @@ A suppression that gives no reason is reported as GL003 (info), on the line that
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from typing import NamedTuple
 
+from guardlint.documents import ParsedFile
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import Redactor
 from guardlint.findings.withheld import WITHHELD_REASON, withheld
-from guardlint.model.documents import Document, ResourceName
+from guardlint.model.documents import RENDERED_IN, Document, ResourceName
 from guardlint.model.findings import Finding, Hit, Suppression
 from guardlint.model.rules import Rule
 from guardlint.parse.text import printable
@@ -114,6 +116,69 @@ def _first_covering(
                 yield finding, own[index]
 
 
+class Rendering(NamedTuple):
+    """One rendering a chart's template is judged in (guardlint.parse.helm_templates): its
+    lines, which `#` of them are comments, and the documents written in it."""
+
+    lines: list[str]
+    comments: RealComments
+    documents: list[Document]
+
+
+class Renderings(NamedTuple):
+    """The renderings of a chart's template, and those that hold each finding of their
+    documents (by the finding's id)."""
+
+    each: list[Rendering]
+    of_finding: Mapping[int, Collection[int]]
+
+    @classmethod
+    def of(cls, parsed: ParsedFile, of_finding: Mapping[int, Collection[int]]) -> Renderings:
+        each = []
+        for index, text in enumerate(parsed.renderings):
+            lines = text.splitlines()
+            held = [d for d in parsed.documents if index in d.meta.get(RENDERED_IN, ())]
+            each.append(Rendering(lines, RealComments(parsed.source, text, lines), held))
+        return cls(each, of_finding)
+
+
+def _covering(
+    directives: list[Directive],
+    findings: list[Finding],
+    rel_path: str,
+    owners: Mapping[int, Document],
+    superseded: list[Rule],
+) -> Iterator[tuple[Finding, Directive]]:
+    """Each unsuppressed finding with the first directive that covers it: by document where
+    the directive is `within` one, else by line."""
+    return itertools.chain(
+        _covering_within(directives, findings, owners, superseded),
+        _first_covering(directives, findings, rel_path, superseded),
+    )
+
+
+def _covering_in_every_rendering(
+    held: list[list[Directive]],
+    findings: list[Finding],
+    rendered: Mapping[int, Collection[int]],
+    rel_path: str,
+    owners: Mapping[int, Document],
+    superseded: list[Rule],
+) -> Iterator[tuple[Finding, Directive]]:
+    """Each finding of a chart template's renderings that the directives `held` in each of
+    them cover in every rendering that holds it (Helm deploys it unsuppressed from any other),
+    with the directive of the first."""
+    covering: dict[int, dict[int, Directive]] = {}
+    for index, directives in enumerate(held):
+        own = [finding for finding in findings if index in rendered.get(id(finding), ())]
+        for finding, directive in _covering(directives, own, rel_path, owners, superseded):
+            covering.setdefault(id(finding), {}).setdefault(index, directive)
+    for finding in findings:
+        found = covering.get(id(finding))
+        if found and all(index in found for index in rendered[id(finding)]):
+            yield finding, found[min(found)]
+
+
 def apply_inline(
     findings: list[Finding],
     documents: list[Document],
@@ -125,6 +190,7 @@ def apply_inline(
     superseded: Iterable[Rule] = (),
     owners: Mapping[int, Document] | None = None,
     secrets_known: bool = True,
+    renderings: Renderings | None = None,
 ) -> tuple[list[Finding], set[str]]:
     """Mark findings of one file that its own directives cover; add GL003 where reasons lack.
     Also the IDs of `superseded` rules that the directives name (their successors carry them).
@@ -134,16 +200,24 @@ def apply_inline(
     `#` of the file are comments; `owners`, the document of each finding (by id) of a document
     whose text shares its line with others' (ONE_PLACE); `secrets_known` False, when the file's
     secret rules did not all finish: a reason and a GL003 show nothing the file says, as the
-    redactor does not know every secret in it (guardlint.findings.withheld).
+    redactor does not know every secret in it (guardlint.findings.withheld); `renderings`,
+    those of a chart's template: a finding of their documents is covered only by what the
+    renderings that hold it hold, the others by what the file holds.
     """
     directives = directives_of(documents, lines, rel_path, comments)
-    if not directives:
+    held = [
+        directives_of(each.documents, each.lines, rel_path, each.comments)
+        for each in (renderings.each if renderings else ())
+    ]
+    if not directives and not any(held):
         return findings, set()
-    named = {rule_id for directive in directives for rule_id in directive.rule_ids}
+    named = {rule_id for each in (directives, *held) for d in each for rule_id in d.rule_ids}
     superseded = [rule for rule in superseded if rule.id in named]
+    rendered = renderings.of_finding if renderings else {}
+    own = [finding for finding in findings if id(finding) not in rendered] if rendered else findings
     covered = itertools.chain(
-        _covering_within(directives, findings, owners or {}, superseded),
-        _first_covering(directives, findings, rel_path, superseded),
+        _covering(directives, own, rel_path, owners or {}, superseded),
+        _covering_in_every_rendering(held, findings, rendered, rel_path, owners or {}, superseded),
     )
     for finding, directive in covered:
         # The reason is the file's text: shown as escapes where it holds control characters.

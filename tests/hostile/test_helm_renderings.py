@@ -124,3 +124,63 @@ def test_an_ordinary_chart_s_defines_includes_and_breaks_judge_as_before(tmp_pat
     ]
     assert result.skipped_files["helm-template"] == 1
     assert not findings_of(result, "GL001")
+
+
+REVIEWED = "# {{ if .Values.reviewed }}\n# guardlint:ignore-file K8S001 -- reviewed\n# {{ end }}\n"
+ANNOTATED = (
+    "  annotations:\n    # {{ if .Values.reviewed }}\n    guardlint.dev/ignore: K8S001\n"
+    "    guardlint.dev/ignore-reason: reviewed\n    # {{ end }}\n    team: web\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param(REVIEWED + PRIVILEGED_POD, PRIVILEGED_LINE + 3, id="file-wide, before"),
+        pytest.param(PRIVILEGED_POD + REVIEWED, PRIVILEGED_LINE, id="file-wide, after"),
+        pytest.param(
+            BEFORE
+            + "        # {{ if .Values.reviewed }}\n        # guardlint:ignore K8S001 -- ok\n"
+            + "        # {{ end }}\n        privileged: true\n"
+            + AFTER,
+            PRIVILEGED_LINE + 3,
+            id="above the line",
+        ),
+        pytest.param(
+            PRIVILEGED_POD.replace("  namespace: shop\n", "  namespace: shop\n" + ANNOTATED),
+            PRIVILEGED_LINE + 6,
+            id="annotation",
+        ),
+    ],
+)
+def test_a_suppression_in_a_branch_does_not_silence_the_renderings_without_it(tmp_path, text, line):
+    """A suppression written inside `# {{ if .Values.reviewed }}` applied by line to every
+    finding of the file, also in the rendering Helm deploys when the branch is not taken."""
+    result = _chart(tmp_path, "pod.yaml", text)
+    assert _privileged(result) == [(line, False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# {{ if .Values.a }}\n# guardlint:ignore-file K8S001 -- a\n"
+        "# {{ else }}\n# guardlint:ignore-file K8S001 -- b\n# {{ end }}\n" + PRIVILEGED_POD,
+        PRIVILEGED_POD + "# {{ if .Values.a }}\n# guardlint:ignore-file K8S001 -- a\n"
+        "# {{ else }}\n# guardlint:ignore-file K8S001 -- b\n# {{ end }}\n",
+        "# {{ if .Values.x }}\n# note\n# {{ end }}\n"
+        + PRIVILEGED_POD.replace(
+            "privileged: true\n", "privileged: true  # guardlint:ignore K8S001 ok\n"
+        ),
+    ],
+    ids=["each branch, before", "each branch, after", "outside the branches"],
+)
+def test_a_finding_every_rendering_suppresses_stays_suppressed(tmp_path, text):
+    result = _chart(tmp_path, "pod.yaml", text)
+    assert [suppressed for _, suppressed in _privileged(result)] == [True]
+    assert not findings_of(result, "GL003")
+
+
+def test_a_reasonless_suppression_in_a_branch_is_reported_once(tmp_path):
+    text = "# {{ if .Values.a }}\n# guardlint:ignore-file K8S001\n# {{ end }}\n" + PRIVILEGED_POD
+    result = _chart(tmp_path, "pod.yaml", text)
+    assert [f.region.start_line for f in findings_of(result, "GL003")] == [2]
