@@ -128,6 +128,8 @@ class _Run:
     the run before its end; the others, up to `need`, reach its end (none when `going` is
     False: every variant that reaches some unwinding takes it)."""
 
+    __slots__ = ("ends", "going", "need")
+
     def __init__(self) -> None:
         self.ends: list[str] = []
         self.need = 1
@@ -139,11 +141,12 @@ class _Run:
         chain.offset = len(self.ends)
         if not self.going:
             return  # after an unwinding every variant takes: never rendered
-        self.ends += [keyword for _, _, keyword in chain.ending]
-        if chain.going:
-            self.need = max(self.need, len(self.ends) + len(chain.going))
+        self.ends += chain.leaving
+        going = len(chain.slots) - len(chain.leaving)
+        if going:
+            self.need = max(self.need, len(self.ends) + going)
         else:
-            self._stop(chain.ending[-1][2])
+            self._stop(chain.leaving[-1])
 
     def add_unwind(self, keyword: str) -> None:
         """A `break` or `continue` read in the run: every variant that reaches it leaves."""
@@ -159,8 +162,11 @@ class _Run:
 
 class _Chain:
     """One chain of branches as it is read (each branch's condition and run), then the
-    variants it needs: first those that leave the run around it (`ending`: branch, variant
-    inside it, the unwinding's keyword), then those that go on after it (`going`)."""
+    variants it needs (`slots`: the branch each takes, and its variant inside that): first
+    those that leave the run around it (the unwinding's keyword of each in `leaving`), then
+    those that go on after it."""
+
+    __slots__ = ("closed", "conditions", "keyword", "leaving", "offset", "past", "runs", "slots")
 
     def __init__(self, keyword: str, pipeline: str) -> None:
         self.keyword = keyword
@@ -168,8 +174,8 @@ class _Chain:
         self.runs = [_Run()]
         self.closed = keyword in ("define", "block")  # no else branch
         self.offset = 0  # the variant of the run around it that is its first
-        self.ending: list[tuple[int, int, str]] = []
-        self.going: list[tuple[int, int]] = []
+        self.slots: list[tuple[int, int]] = []
+        self.leaving: list[str] = []
         # Past its last variant: this branch and variant, and whether the variants after it in
         # that branch go on too (then they are taken in turn).
         self.past = (-1, 0, False)
@@ -184,20 +190,26 @@ class _Chain:
         if not self.closed:  # no else: a branch that renders nothing
             self.branch(None)
         if self.keyword == "define":
-            self.going.append((-1, 0))
+            self.slots.append((-1, 0))
             return 1
         possible = self._possible()
         total = sum(run.need for _, run in possible)
         if total > MAX_VARIANTS:
             return total
+        going: list[tuple[int, int]] = []
         for branch, run in possible:
+            ends = run.ends
+            if not ends:  # nearly every branch: every variant goes on
+                going += ((branch, inner) for inner in range(run.need))
+                continue
             for inner in range(run.need):
-                keyword = run.ends[inner] if inner < len(run.ends) else None
-                if keyword is None or self._catches(branch, keyword):
-                    self.going.append((branch, inner))
+                if inner < len(ends) and not self._catches(branch, ends[inner]):
+                    self.slots.append((branch, inner))
+                    self.leaving.append(ends[inner])
                 else:
-                    self.ending.append((branch, inner, keyword))
-        self.past = self._past(possible)
+                    going.append((branch, inner))
+        self.slots += going
+        self.past = self._past(going)
         return total
 
     def _possible(self) -> list[tuple[int, _Run]]:
@@ -219,23 +231,21 @@ class _Chain:
         range's)."""
         return self.keyword == "range" and (branch == 0 or keyword == "break")
 
-    def _past(self, possible: list[tuple[int, _Run]]) -> tuple[int, int, bool]:
-        runs = dict(possible)
-        reaching_end = [(b, i) for b, i in self.going if i >= len(runs[b].ends)]
-        if reaching_end:
-            return (*reaching_end[-1], True)
-        branch, inner = self.going[-1] if self.going else self.ending[-1][:2]
+    def _past(self, going: list[tuple[int, int]]) -> tuple[int, int, bool]:
+        """The last variant that reaches its branch's end (those after it in the branch do
+        too), else the last that goes on, else the last."""
+        for branch, inner in reversed(going):
+            if inner >= len(self.runs[branch].ends):
+                return branch, inner, True
+        branch, inner = going[-1] if going else self.slots[-1]
         return branch, inner, False
 
     def choose(self, variant: int) -> tuple[int, int]:
         """The branch variant `variant` of this chain takes, and its variant inside that."""
-        count = len(self.ending) + len(self.going)
-        if variant < len(self.ending):
-            return self.ending[variant][:2]
-        if variant < count:
-            return self.going[variant - len(self.ending)]
+        if variant < len(self.slots):
+            return self.slots[variant]
         branch, inner, further = self.past
-        return branch, inner + (variant - count + 1 if further else 0)
+        return branch, inner + (variant - len(self.slots) + 1 if further else 0)
 
 
 class Variants:
@@ -338,10 +348,12 @@ def variants(actions: list[Action | None]) -> Variants | None:
             if not open_chains:
                 return None
             ended = open_chains.pop()
-            depth = len(open_chains)
-            for opened in (ranges, bodies, templates):
-                if opened and opened[-1] == depth:
-                    opened.pop()
+            if ended.keyword == "range":
+                ranges.pop()
+                if bodies and bodies[-1] == len(open_chains):
+                    bodies.pop()  # not at an else
+            elif ended.keyword in ("define", "block"):
+                templates.pop()
             if ended.finish() > MAX_VARIANTS:
                 return None
             run = open_chains[-1].runs[-1] if open_chains else top
