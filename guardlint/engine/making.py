@@ -141,7 +141,7 @@ class FindingsMaker:
         )
         kept = self.kept = without_deferred(hits, rel_path)
         owners: dict[int, Document] = {}  # the document of each finding of a ONE_PLACE one
-        rendered: dict[int, set[int]] = {}  # the renderings of a chart's template of each
+        rendered: dict[int, set[int]] = {}  # the renderings that hold each finding's document
         placed, made = self.placed, self.made
         for rule, hit, lines, names, document in kept:
             finding = make_finding(rule, hit, rel_path, lines, redactor, names)
