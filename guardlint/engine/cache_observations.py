@@ -9,8 +9,18 @@ import functools
 import os
 from typing import Any
 
-from guardlint.parse.inputs import READ
-from guardlint.parse.lookups import DAY, FILES, MAX_ENDING_LENGTH, MAX_ENDINGS, OBSERVED, REAL
+from guardlint.parse.inputs import READ, names_nothing
+from guardlint.parse.lookups import (
+    ABSENT,
+    DAY,
+    FILES,
+    LISTING,
+    MAX_ENDING_LENGTH,
+    MAX_ENDINGS,
+    OBSERVED,
+    PRESENCE,
+    REAL,
+)
 from guardlint.parse.recorder import Observation
 
 # A recorded read names its size bound; one from an entry is believed up to this.
@@ -71,3 +81,23 @@ def _check_endings(how: list) -> None:
         type(ending) is str and 0 < len(ending) <= MAX_ENDING_LENGTH for ending in how
     ):
         raise ValueError("a listing of files by their endings names a few short endings")
+
+
+def names_directory(observation: Observation, state: str) -> str | None:
+    """The directory whose names alone decide what the observation finds, None where more
+    does: whether a name is there (not following it), a listing's names and kinds (of a
+    directory holding no link: guardlint.engine.scan_pack), a read that found no file (none
+    other: a file's bytes change without its directory's status changing). The path must be
+    as written plainly: `..` would climb from where a link leads."""
+    what, path, _ = observation
+    if what in (PRESENCE, READ):
+        if what == READ and state != ABSENT:
+            return None
+        directory, name = os.path.split(path)
+    elif what in (FILES, LISTING):
+        directory, name = path, os.path.basename(path)
+    else:
+        return None
+    if name in ("", os.curdir, os.pardir) or path != os.path.normpath(path):
+        return None
+    return None if names_nothing(path) else directory

@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from guardlint.engine.cache_observations import inside, observation_of
+from guardlint.engine.cache_observations import inside, names_directory, observation_of
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.result_cache import CacheError, ResultCache
 from guardlint.engine.rule_runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner
@@ -226,11 +226,17 @@ class CachedScan:
         self, item: Any, roots: tuple[str, ...], index: int | None = None
     ) -> bool:
         """Whether the dependency is found as recorded; one of the pack's (by `index`) read
-        from a file whose status is the one the pack recorded is, without reading it again."""
+        from a file, or deciding by the names of a directory leading inside `roots` as now,
+        whose status is the one the pack recorded is, without looking again."""
         observation, state = observation_of(item, roots)
         what, path, how = observation
-        if index is not None and what == READ and self.pack.read_unchanged(index, path, how[1]):
-            return True
+        if index is not None:
+            if what == READ and self.pack.read_unchanged(index, path, how[1]):
+                return True
+            directory = names_directory(observation, state) or ""
+            inward = bool(directory) and inside(self._real_path(directory, roots), roots)
+            if inward and self.pack.directory_unchanged(directory):
+                return True
         return self._state(observation, roots) == state
 
     def _state(self, observation: Observation, roots: tuple[str, ...]) -> str | None:

@@ -18,6 +18,14 @@ Its bytes are anyone's like every entry's: what does not check out is not used, 
 entries are checked as every entry is (guardlint.engine.cached). A pack changes nothing a
 planted entry could not: a file is still reported as the entry under its key says.
 
+A directory's status (device, inode, modification and change times) tells its names likewise,
+as git's untracked cache has it: creating, removing, renaming or re-linking a name in it changes
+its times, writing into a file does not (its reads keep their own status). The pack records it
+for the directories whose names decide observations of its entries (`directory_unchanged`)
+where the scan could list and search them and they hold no link (whose target could change its
+kind unseen), and only for scans by the same user and groups (a name another may not look up is
+found absent, the permissions unchanged).
+
 A status tells a file only when the file was last changed more than SETTLED_NANOSECONDS before
 the scan began. Otherwise the file could change again right after being read and keep the
 status recorded (times have the precision of the file system's clock; git calls such entries
@@ -27,12 +35,14 @@ racily clean); a file changed after the scan began has a later change time.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from time import time_ns
 from typing import Any, NamedTuple
 
 import orjson
 
+from guardlint.engine.cache_observations import names_directory
 from guardlint.engine.result_cache import ResultCache
 from guardlint.model.documents import SourceFile
 from guardlint.parse.inputs import READ, input_status, status_signature
@@ -82,6 +92,11 @@ class ScanPack:
             self._files, self._entries, self._dependencies = {}, {}, []
         if type(self._read_statuses) is not list:
             self._read_statuses = []
+        directories = value.get("directories") if valid else None
+        credentials = _credentials()
+        same_looker = valid and credentials is not None and value.get("credentials") == credentials
+        self._directories = directories if same_looker and type(directories) is dict else {}
+        self._unchanged_directories: dict[str, bool] = {}
         self._roots = {f.root for f in files if f.root is not None}
         self._noted: Files = {}
         self._noted_entries: dict[str, Any] = {}
@@ -145,6 +160,16 @@ class ScanPack:
         info = input_status(path, root)
         return info is not None and status_signature(info) == recorded
 
+    def directory_unchanged(self, directory: str) -> bool:
+        """Whether `directory` has the status the pack recorded: the names in it are then
+        those its entries' observations found (see the module's docstring)."""
+        verdict = self._unchanged_directories.get(directory)
+        if verdict is None:
+            recorded = self._directories.get(directory)
+            verdict = type(recorded) is list and _directory_status(directory) == recorded
+            self._unchanged_directories[directory] = verdict
+        return verdict
+
     def note(self, source: SourceFile, info: os.stat_result, key: str, entry: Any) -> None:
         """The file as this scan found it: its status when read, the key of its entry and the
         entry (None when it is not cached, or was written by a worker process)."""
@@ -181,7 +206,8 @@ class ScanPack:
         self._store.write(
             self.key,
             {"files": files, "entries": places, "dependencies": dependencies,
-             "read_statuses": read_statuses},
+             "read_statuses": read_statuses, "credentials": _credentials(),
+             "directories": self._directory_statuses(dependencies)},
             MAX_PACK_BYTES,
             b"".join(tail),
         )  # fmt: skip
@@ -200,6 +226,23 @@ class ScanPack:
             return None
         info = input_status(path, how[1])
         return status_signature(info) if info is not None and self._settled(info) else None
+
+    def _directory_statuses(self, dependencies: list[Any]) -> dict[str, list[int]]:
+        """The status of each directory whose names decide a dependency, where it tells them:
+        settled before this scan began (so unchanged while it looked), listed and searched by
+        this process, holding no link."""
+        statuses: dict[str, list[int]] = {}
+        if _credentials() is None:
+            return statuses
+        for what, path, how, state in dependencies:
+            directory = names_directory((what, path, tuple(how)), state)
+            if directory is None or directory in statuses:
+                continue
+            status = _directory_status(directory)
+            settled = status is not None and max(status[2:]) < self._settled_before
+            if settled and _linkless(directory):
+                statuses[directory] = status  # type: ignore[assignment]
+        return statuses
 
     def _settled(self, info: os.stat_result) -> bool:
         """Whether the file was last changed long enough before this scan began for its status
@@ -222,3 +265,33 @@ class ScanPack:
             spelled = orjson.dumps(item)
             indexes.append(table.setdefault(spelled, len(table)))
         return indexes
+
+
+def _credentials() -> list[Any] | None:
+    """Who looks: the effective user and groups (None where the platform has none)."""
+    if not hasattr(os, "geteuid"):
+        return None
+    return [os.geteuid(), os.getegid(), sorted(os.getgroups())]
+
+
+def _directory_status(directory: str) -> list[int] | None:
+    """The status of the directory `directory` leads to (None where it is none)."""
+    try:
+        info = os.stat(directory)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        return None
+    return [info.st_dev, info.st_ino, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def _linkless(directory: str) -> bool:
+    """Whether this process can list and search `directory`, and it holds no symbolic link."""
+    effective = os.access in os.supports_effective_ids
+    if not os.access(directory, os.R_OK | os.X_OK, effective_ids=effective):
+        return False
+    try:
+        with os.scandir(directory) as listing:
+            return not any(entry.is_symlink() for entry in listing)
+    except OSError:
+        return False

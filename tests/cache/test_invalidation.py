@@ -5,6 +5,7 @@ was not there), the rules or the limits change, and only then."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -30,11 +31,14 @@ Resources:
 PATCH, BASE = "overlay/prod/patch.yaml", "base/deployment.yaml"
 
 
-@pytest.fixture(autouse=True, params=["entries", "pack"])
+@pytest.fixture(autouse=True, params=["entries", "pack", "settled pack"])
 def entry_lookup(request, monkeypatch) -> None:
-    """Every test with the entries read one by one, and again from the scan's pack."""
-    if request.param == "pack":
+    """Every test with the entries read one by one, again from the scan's pack, and again with
+    every file and directory settled: known by its status where the pack recorded it."""
+    if request.param != "entries":
         monkeypatch.setattr(scan_pack, "MIN_FILES", 1)
+    if request.param == "settled pack":
+        monkeypatch.setattr(scan_pack, "time_ns", lambda: time.time_ns() + 60 * 10**9)
 
 
 def rescan(tree: Path, cache: Path, analysed: list[str], **options) -> tuple[list, list[str]]:
