@@ -13,9 +13,10 @@ import pytest
 from guardlint.engine import cached, scan_pack
 from guardlint.parse.lookups import ABSENT, FILES, LISTING, PRESENCE
 from tests.cache.conftest import cached_scan, read_pack, seen, write_pack
-from tests.cache.test_invalidation import DOCKERFILE, rescan, rules_of
+from tests.cache.test_invalidation import DOCKERFILE, SAFE_HANDLER, rescan, rules_of
 from tests.cache.test_scan_pack import pack_file
 from tests.conftest import write_file
+from tests.test_redaction import SAM_TEMPLATE as SAM
 
 SERVICES = ("svc0", "svc1", "svc2")
 POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n"
@@ -102,6 +103,20 @@ def test_a_dangling_link_that_comes_to_lead_to_a_dockerignore_is_read_again(tmp_
     after, scanned = rescan(tree, cache, analysed)
     assert "svc0/Dockerfile" not in {f[1] for f in after if f[0] == "DKR026"}
     assert scanned == ["svc0/Dockerfile"]
+
+
+def test_a_listed_directorys_link_pointed_out_of_the_root_is_resolved_again(tmp_path, analysed):
+    """The code directory a template lists is reached through a link: pointed at a copy
+    outside the root (whose directories' statuses are all unchanged), it is not listed."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "template.yaml", SAM)
+    write_file(tree, "code/app.py", SAFE_HANDLER)
+    write_file(tmp_path, "outside/app.py", SAFE_HANDLER)
+    (tree / "src").symlink_to("code")
+    rescan(tree, cache, analysed)
+    (tree / "src").unlink()
+    (tree / "src").symlink_to(tmp_path / "outside")
+    assert rescan(tree, cache, analysed)[1] == ["template.yaml"]
 
 
 @pytest.mark.parametrize("change", ["create", "rename over", "unlink", "replace by a directory"])
