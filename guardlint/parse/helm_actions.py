@@ -4,13 +4,15 @@ to judge where control actions choose between alternatives.
 text/template's control actions (`if`, `with`, `range`, their `else`, `else if` and `else with`
 branches, `end`) print nothing but choose which text between them Helm renders; a `define`'s
 body renders nowhere it is written (it only names a template for `include`, whose value is
-unknown) and a `block` renders its body in place. A chain of branches takes one of them, a
-`range` zero passes (its `else`) or more (one judged: more repeat the same lines, which YAML
-reads as duplicate keys of equal values). A `break` or `continue` leaves the rest of its pass
-unrendered (the innermost range's for a `break`, also in that range's `else`; for a `continue`,
-the innermost range whose body holds it). A condition Helm decides without values (`true`,
-`false`, a string or number literal, `not` of one: text/template's truth) leaves only the
-branches Helm can take.
+unknown), nor does a `block`'s: a block prints the template of its name, which any file of the
+chart, a subchart or a library chart can define anew (Helm parses them all into one set, where a
+later non-empty definition replaces the block's body), so what it prints is unknown. A chain of
+branches takes one of them, a `range` zero passes (its `else`) or more (one judged: more repeat
+the same lines, which YAML reads as duplicate keys of equal values). A `break` or `continue`
+leaves the rest of its pass unrendered (the innermost range's for a `break`, also in that
+range's `else`; for a `continue`, the innermost range whose body holds it). A condition Helm
+decides without values (`true`, `false`, a string or number literal, `not` of one:
+text/template's truth) leaves only the branches Helm can take.
 
 `Variants` are the renderings judged: in variant `i` each chain takes a branch chosen by `i`, so
 that every branch Helm can take is in at least one variant, also inside the branches of another
@@ -22,7 +24,7 @@ last, a chain never ended, a `define` inside another action, `break` or `continu
 range's body in the same template), is not judged: Helm renders nothing from the latter.
 
 An action that prints a string literal prints known text (`Action.literal`), line breaks too;
-any other printing action's value is unknown.
+any other printing action's value (a `block`'s too: `Action.prints`) is unknown.
 """
 
 from __future__ import annotations
@@ -54,6 +56,11 @@ class Action(NamedTuple):
     keyword: str | None
     pipeline: str
     literal: str | None = None
+
+    def prints(self) -> bool:
+        """Whether Helm prints a value where it is written: a printing action, or a `block`
+        (the template of its name, wherever that is defined)."""
+        return self.keyword in (None, "block")
 
 
 def read_action(body: str) -> Action:
@@ -186,10 +193,10 @@ class _Chain:
 
     def finish(self) -> int:
         """The variants the branches Helm can take need (the implicit empty one last); a
-        define's body renders nowhere here: one variant, which takes no branch."""
+        define's or block's body renders nowhere here: one variant, which takes no branch."""
         if not self.closed:  # no else: a branch that renders nothing
             self.branch(None)
-        if self.keyword == "define":
+        if self.keyword in ("define", "block"):
             self.slots.append((-1, 0))
             return 1
         possible = self._possible()
@@ -214,7 +221,7 @@ class _Chain:
 
     def _possible(self) -> list[tuple[int, _Run]]:
         """The branches Helm can take, with their runs."""
-        if self.keyword in ("range", "block"):  # no condition to decide
+        if self.keyword == "range":  # no condition to decide
             return list(enumerate(self.runs))
         possible = []
         for branch, (condition, run) in enumerate(zip(self.conditions, self.runs, strict=True)):

@@ -153,7 +153,7 @@ def _render(text: str, template: _Template, variant: int) -> _Rendering:
             pieces.append((start, end - start, True))
             length += end - start
         read = template.read[index] if index < len(template.read) else None
-        if read is None or read.keyword is not None or not kept_actions[index]:
+        if read is None or not read.prints() or not kept_actions[index]:
             continue  # a comment, a control action (which prints nothing), or not rendered
         if read.literal is None:
             outputs.append(length)

@@ -1,6 +1,7 @@
 """What Helm never renders where it is written hides nothing in a chart's template: a `define`'s
-body (rendered only where it is included), the rest of a range's pass after a `break` or
-`continue`, and a suppression written in a branch some rendering does not take."""
+body (rendered only where it is included), a `block`'s (another file can define its name anew),
+the rest of a range's pass after a `break` or `continue`, and a suppression written in a branch
+some rendering does not take."""
 
 from __future__ import annotations
 
@@ -42,6 +43,34 @@ def test_a_value_printed_in_a_define_s_body_does_not_skip_the_template(tmp_path)
     define = '{{ define "pod.name" }}\nname: {{ .Release.Name }}\n{{ end }}\n'
     result = _chart(tmp_path, "pod.yaml", define + PRIVILEGED_POD)
     assert _privileged(result) == [(PRIVILEGED_LINE + 3, False)]
+
+
+def _with_helpers(tmp_path, pod: str):
+    """A chart whose _helpers.tpl (a partial, never judged) defines "pod.security" privileged,
+    which replaces the body of a block of that name in `pod` wherever Helm renders it."""
+    helpers = '{{- define "pod.security" }}\n        privileged: true\n{{- end }}\n'
+    write_file(tmp_path / "chart" / "templates", "_helpers.tpl", helpers)
+    return _chart(tmp_path, "pod.yaml", pod)
+
+
+def test_a_block_another_file_redefines_is_not_judged_as_its_body(tmp_path):
+    """`privileged: false` in a block: judged as the pod's, where Helm renders the privileged
+    define of _helpers.tpl in its place (a later non-empty define replaces a block's body)."""
+    block = '        {{- block "pod.security" . }}\n        privileged: false\n{{- end }}\n'
+    result = _with_helpers(tmp_path, BEFORE + block + AFTER)
+    assert not result.findings
+    assert result.skipped_files["helm-template"] == 2  # the pod and _helpers.tpl
+
+
+def test_a_block_in_comments_renders_an_unknown_value_not_its_body(tmp_path):
+    """`privileged: true`, then a block in comments whose body says `privileged: false`: YAML
+    read the key twice and kept the body's value, which another file replaces."""
+    block = '        # {{ block "pod.security" . }}\n        privileged: false\n'
+    block += "        # {{ end }}\n"
+    text = BEFORE + "        privileged: true\n" + block + AFTER
+    result = _with_helpers(tmp_path, text)
+    assert _privileged(result) == [(PRIVILEGED_LINE, False)]
+    assert not findings_of(result, "GL001")
 
 
 def _pass(*middle: str, otherwise: str = "        privileged: false\n") -> str:

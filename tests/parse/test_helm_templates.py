@@ -73,6 +73,9 @@ def test_a_template_whose_rendering_no_value_changes_is_judged(text, judged):
         "# {{ if .a }}{{ continue }}{{ end }}\na: 1\n",
         "# {{ range .a }}{{ else }}{{ break }}{{ end }}\na: 1\n",  # no range's body holds it
         '# {{ range .a }}{{ block "x" . }}{{ break }}{{ end }}{{ end }}\na: 1\n',
+        # A block prints what its name is defined as anywhere in the chart: unknown.
+        '{{ block "x" . }}\na: 1\n{{ end }}\nb: 1\n',
+        '# {{ if .a }}\nc: {{ block "x" . }}{{ end }}\n# {{ end }}\nb: 1\n',
         '# {{ range .a }}{{ end }}{{ define "x" }}{{ continue }}{{ end }}\na: 1\n',
     ],
 )
@@ -111,10 +114,12 @@ def test_many_actions_in_one_comment_cost_linear_time():
             "{{ else }}\na: 3\n{{ end }}\n",
             ["\na: 1\n\n\n\n\n\n", "\n\n\na: 2\n\n\n\n", "\n\n\n\n\na: 3\n\n"],
         ),
-        # A define's body renders nowhere it is written, whatever it prints; a block's there.
+        # A define's body renders nowhere it is written, whatever it prints; a block's neither:
+        # it prints what its name is defined as anywhere in the chart (unknown, in a comment).
         ('# {{ define "x" }}\na: 1\n# {{ end }}\n', ["# \n"]),
         ('{{ define "x" }}\na: {{ .Values.a }}\n{{ end }}\nb: 1\n', ["\n\n\nb: 1\n"]),
-        ('# {{ block "x" . }}\na: 1\n# {{ end }}\n', ["# \na: 1\n# \n"]),
+        ('# {{ block "x" . }}\na: 1\n# {{ end }}\n', ["# \n"]),
+        ('a: 1 # {{ block "x" . }}{{ .Values.b }}{{ end }}\n', ["a: 1 # \n"]),
         # What follows a break or continue in its pass renders only where it is not taken.
         (
             "{{ range .l }}\na: 1\n{{ continue }}\nb: 2\n{{ end }}\n",
