@@ -21,7 +21,8 @@ its branches need together, a run of text as many as its most demanding chain ne
 variants that left it before that chain). A template that needs more than MAX_VARIANTS, or
 whose control actions text/template refuses (an `end` without a chain, an `else` after the
 last, a chain never ended, a `define` inside another action, `break` or `continue` outside a
-range's body in the same template), is not judged: Helm renders nothing from the latter.
+range's body in the same template), is not judged: Helm renders nothing from the latter. Nor is
+one with a `define` named as a template file may be (`_may_name_a_file`).
 
 An action that prints a string literal prints known text (`Action.literal`), line breaks too;
 any other printing action's value (a `block`'s too: `Action.prints`) is unknown.
@@ -122,6 +123,19 @@ def _truth(pipeline: str) -> bool | None:
     else:
         return None
     return truth != negated
+
+
+# What Helm names every template file holds (`<chart>/templates/<path>`, a subchart's
+# `<chart>/charts/<name>/templates/<path>`).
+_FILE_NAME_PART = "templates/"
+
+
+def _may_name_a_file(pipeline: str) -> bool:
+    """Whether a define of this name may replace a template file's whole text (its own where
+    nothing else is written there: text/template keeps the define's tree for the name), or is
+    no name text/template accepts."""
+    name = _literal(pipeline)
+    return name is None or _FILE_NAME_PART in name
 
 
 # The actions that leave a range's pass where they are written: `break` ends the range,
@@ -310,8 +324,8 @@ class Variants:
 
 
 def variants(actions: list[Action | None]) -> Variants | None:
-    """The renderings to judge; None where text/template refuses the control actions or more
-    than MAX_VARIANTS are needed."""
+    """The renderings to judge; None where text/template refuses the control actions, a define
+    may replace a file or more than MAX_VARIANTS are needed."""
     chains: dict[int, _Chain] = {}
     unwinds: dict[int, int] = {}
     open_chains: list[_Chain] = []
@@ -329,6 +343,8 @@ def variants(actions: list[Action | None]) -> Variants | None:
         if keyword in _CHAINS:
             if not pipeline or (keyword == "define" and open_chains):
                 return None  # `missing value for if`; a define inside a chain
+            if keyword == "define" and _may_name_a_file(pipeline):
+                return None
             depth = len(open_chains)
             if keyword == "range":
                 ranges.append(depth)

@@ -73,6 +73,16 @@ def test_a_block_in_comments_renders_an_unknown_value_not_its_body(tmp_path):
     assert not findings_of(result, "GL001")
 
 
+def test_a_define_named_as_its_own_file_is_not_judged_as_nothing(tmp_path):
+    """Helm names this file `web/templates/pod.yaml`; a define of that name with nothing else
+    written around it is the template Helm renders for the file (text/template keeps a
+    non-empty tree for a name over an empty one), where its body was judged to render nothing."""
+    define = '{{ define "web/templates/pod.yaml" }}\n' + PRIVILEGED_POD + "{{ end }}\n"
+    result = _chart(tmp_path, "pod.yaml", define)
+    assert result.skipped_files["helm-template"] == 1
+    assert not result.files["scanned"]
+
+
 def _pass(*middle: str, otherwise: str = "        privileged: false\n") -> str:
     """The pod whose securityContext is written in a range over `.Values.once`: `privileged:
     true` first in its pass, then `middle`, and `otherwise` in its else."""

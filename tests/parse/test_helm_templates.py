@@ -73,6 +73,9 @@ def test_a_template_whose_rendering_no_value_changes_is_judged(text, judged):
         "# {{ if .a }}{{ continue }}{{ end }}\na: 1\n",
         "# {{ range .a }}{{ else }}{{ break }}{{ end }}\na: 1\n",  # no range's body holds it
         '# {{ range .a }}{{ block "x" . }}{{ break }}{{ end }}{{ end }}\na: 1\n',
+        # A define of a name a template file may have, or of no name Go accepts.
+        '{{ define "web/templates/pod.yaml" }}\na: 1\n{{ end }}\n',
+        '{{ define "x" . }}{{ end }}\na: 1\n',
         # A block prints what its name is defined as anywhere in the chart: unknown.
         '{{ block "x" . }}\na: 1\n{{ end }}\nb: 1\n',
         '# {{ if .a }}\nc: {{ block "x" . }}{{ end }}\n# {{ end }}\nb: 1\n',
