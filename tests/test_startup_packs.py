@@ -2,8 +2,8 @@
 dockerfile, secrets and scan packs (with every superseded rule, which a suppression anywhere may
 name), unless an option, the config, a baseline, a report or the result cache asks for every
 rule. Whatever it builds, its reports are the same. A wheel's packs, validated at its build,
-are loaded without the validation's module; a scan without a result cache, without the
-modules that key and pack its entries."""
+are loaded without the validation's module; a scan without a result cache, without any
+of the cache's modules."""
 
 from __future__ import annotations
 
@@ -144,11 +144,16 @@ def test_a_wheel_s_scan_of_built_in_packs_imports_no_validation(tmp_path):
     assert validated("svc", "--rules", "policies") == "True"  # the control: a user's pack
 
 
-def test_a_scan_without_a_cache_imports_neither_its_context_nor_its_pack(tmp_path):
-    """What keys a cache's entries (every rule digested) and the pack of a scan's entries."""
+def test_a_scan_without_a_cache_imports_none_of_the_cache_s_modules(tmp_path):
+    """What keys a cache's entries (every rule digested), stores, packs and checks them, and
+    gives their findings back, in the text, JSON and SARIF formats alike; the command line's
+    `--cache-max-size` (its default in its help) needs none."""
     write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
-    cache_only = {"guardlint.engine.cache_context", "guardlint.engine.scan_pack"}
-    args = ("scan", "svc", "-f", "json", "-o", "out.json")
-    assert not imported_by(tmp_path, *args) & cache_only
+    cache_only = {f"guardlint.engine.{name}" for name in (
+        "cached", "cache_context", "cache_observations", "result_cache", "scan_pack")}  # fmt: skip
+    cache_only.add("guardlint.findings.records")
+    for fmt in ("text", "json", "sarif"):
+        args = ("scan", "svc", "-f", fmt, "-o", f"out.{fmt}")
+        assert not imported_by(tmp_path, *args) & cache_only, fmt
     with_cache = imported_by(tmp_path, *args, "--cache-dir", str(tmp_path.parent / "cache"))
     assert cache_only <= with_cache  # the control

@@ -16,8 +16,7 @@ from typing import Any
 import click
 
 from guardlint.cli.shared import byte_size, note
-from guardlint.engine.options import ScanOptions
-from guardlint.engine.result_cache import DEFAULT_MAX_BYTES, CacheError, ResultCache
+from guardlint.engine.options import DEFAULT_CACHE_MAX_BYTES, ScanOptions
 from guardlint.engine.scan import ScanResult
 from guardlint.parse.inputs import lies_inside
 
@@ -41,7 +40,7 @@ def cache_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--cache-max-size", callback=byte_size, metavar="SIZE",
             help=f"Keep the result cache within this size, removing the least recently used "
-            f"results (default: {DEFAULT_MAX_BYTES // 1024**2}MB).",
+            f"results (default: {DEFAULT_CACHE_MAX_BYTES // 1024**2}MB).",
         ),
     ]  # fmt: skip
     for option in reversed(options):
@@ -76,6 +75,8 @@ def configure_cache(
     if lies_inside(root, real_directory):
         note(f"result cache off: {directory} holds the scanned tree")
         return
+    from guardlint.engine.result_cache import CacheError, ResultCache  # only with a cache
+
     try:
         ResultCache.open(directory).close()
     except CacheError as exc:

@@ -1,5 +1,6 @@
-"""Each file's outcome, in the order of the files: reused from the result cache where it can be
-(`--cache-dir`), scanned otherwise, in worker processes for many files (guardlint.parallel).
+"""A scan's files looked up in, and stored to, the result cache (`--cache-dir`): each outcome
+reused where it can be, scanned otherwise (guardlint.engine.outcomes, in worker processes for
+many files).
 
 A file's outcome (its findings as made, redacted and suppressed, its document kinds, status and
 skip reason) is stored under a key that digests the file's bytes, its path and kind, the scan
@@ -26,13 +27,14 @@ import dataclasses
 import functools
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
 import orjson
 
 from guardlint.engine.cache_observations import inside, names_directory, observation_of
 from guardlint.engine.options import ScanOptions
+from guardlint.engine.outcomes import scan_file, scanned
 from guardlint.engine.result_cache import CacheError, ResultCache
 from guardlint.engine.rule_runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner
 from guardlint.findings.records import RecordReader, finding_record
@@ -54,14 +56,21 @@ MAX_DEPENDENCIES = 10_000
 DEPENDENCY_READ_BUDGET = 1024**3
 
 
-def file_outcomes(
+def cached_scan(
     files: Sequence[SourceFile], runner: RuleRunner, options: ScanOptions
+) -> CachedScan | None:
+    """The scan's cache, None where its directory cannot be used."""
+    try:
+        store = ResultCache.open(options.cache_dir, options.cache_max_bytes)
+    except CacheError:
+        return None  # the command line said so already (guardlint.cli.cache)
+    return CachedScan(store, files, runner, options)
+
+
+def outcomes(
+    cached: CachedScan, files: Sequence[SourceFile], runner: RuleRunner, options: ScanOptions
 ) -> Iterator[FileOutcome]:
-    """The outcome of each file, in order (see the module's docstring)."""
-    cached = _cached_scan(files, runner, options)
-    if cached is None:
-        yield from _scanned(files, functools.partial(_scan_file, runner=runner), runner, options)
-        return
+    """The outcome of each file, in order, reused or scanned and stored."""
     try:
         if effective_jobs(options.jobs, len(files)) == 1:
             # One process: each file is looked up, and scanned if need be, from the bytes read
@@ -72,7 +81,7 @@ def file_outcomes(
             with collections_between_chunks():  # the reused findings are all kept
                 looked_up = [cached.reuse(source) for source in files]
             missing = [f for f, (found, _) in zip(files, looked_up, strict=True) if found is None]
-            with contextlib.closing(_scanned(missing, cached.scan, runner, options)) as fresh:
+            with contextlib.closing(scanned(missing, cached.scan, runner, options)) as fresh:
                 for source, (outcome, read) in zip(files, looked_up, strict=True):
                     if outcome is None and read is not None:
                         cached.pack.note(source, read.status, read.key, None)  # a worker's
@@ -83,41 +92,6 @@ def file_outcomes(
             cached.store.evict()
     finally:
         cached.store.close()
-
-
-def _scanned(
-    files: Sequence[SourceFile],
-    work: Callable[[SourceFile], FileOutcome],
-    runner: RuleRunner,
-    options: ScanOptions,
-) -> Iterator[FileOutcome]:
-    jobs = effective_jobs(options.jobs, len(files))
-    if jobs == 1:
-        return in_order(work, files, jobs)
-    from guardlint.engine.hooks import worker_plan  # classification: for worker processes
-
-    plan = worker_plan(files, runner.rules, options.max_bytes)
-    return in_order(work, files, jobs, plan.together, plan.before_fork)
-
-
-def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
-    """guardlint.engine.runner.scan_file, imported on first use: a scan that reuses every
-    file's outcome parses nothing and makes no finding."""
-    from guardlint.engine.runner import scan_file
-
-    return scan_file(source, runner)
-
-
-def _cached_scan(
-    files: Sequence[SourceFile], runner: RuleRunner, options: ScanOptions
-) -> CachedScan | None:
-    if options.cache_dir is None:
-        return None
-    try:
-        store = ResultCache.open(options.cache_dir, options.cache_max_bytes)
-    except CacheError:
-        return None  # the command line said so already (guardlint.cli.cache)
-    return CachedScan(store, files, runner, options)
 
 
 class _Read(NamedTuple):
@@ -293,10 +267,10 @@ class CachedScan:
         with what the scan looked at."""
         read = read or self._read(source)
         if read is None:
-            return _scan_file(source, self.runner)
+            return scan_file(source, self.runner)
         with recording() as observations:
             # The bytes the key digests are the bytes scanned, whatever happens to the file.
-            outcome = _scan_file(dataclasses.replace(source, content=read.content), self.runner)
+            outcome = scan_file(dataclasses.replace(source, content=read.content), self.runner)
         entry = self._store(read.key, source, observations, outcome)
         self.pack.note(source, read.status, read.key, entry)
         return outcome

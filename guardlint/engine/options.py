@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from guardlint.engine.budget import DEFAULT_FILE_TIMEOUT
-from guardlint.engine.result_cache import DEFAULT_MAX_BYTES as DEFAULT_CACHE_MAX_BYTES
 from guardlint.model.documents import SourceFile
 from guardlint.model.rules import Severity
 from guardlint.parse.text import DEFAULT_MAX_BYTES
+
+# The result cache's size unless --cache-max-size says (guardlint.engine.result_cache).
+DEFAULT_CACHE_MAX_BYTES = 200 * 1024 * 1024
 
 if TYPE_CHECKING:
     from guardlint.discover.shards import Shard

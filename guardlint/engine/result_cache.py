@@ -26,9 +26,9 @@ from typing import Any
 
 import orjson
 
+from guardlint.engine.options import DEFAULT_CACHE_MAX_BYTES
 from guardlint.parse.descriptors import KeptDescriptors
 
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 # Directory descriptors kept open between entries (the cache's, its format's, and shards).
 KEPT_DESCRIPTORS = 16
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
@@ -65,7 +65,7 @@ class ResultCache:
     The descriptors of the directories it used last are kept open until `close`: a scan reads
     and writes thousands of entries in 256 directories."""
 
-    def __init__(self, directory: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, directory: str, max_bytes: int = DEFAULT_CACHE_MAX_BYTES) -> None:
         self.directory = os.path.abspath(directory)
         self.max_bytes = max_bytes
         # "" (the directory itself), "v1", "v1/ab": descriptors opened by this process.
@@ -73,7 +73,7 @@ class ResultCache:
         self._process = os.getpid()
 
     @classmethod
-    def open(cls, directory: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ResultCache:
+    def open(cls, directory: str, max_bytes: int = DEFAULT_CACHE_MAX_BYTES) -> ResultCache:
         """The cache in `directory`, made if need be; CacheError if it cannot be used."""
         if not _SUPPORTED:
             raise CacheError("this platform cannot open files relative to a directory")

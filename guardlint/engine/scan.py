@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from guardlint.discover import NOT_IAC_CONTENT, discover, scan_root
 from guardlint.discover.names import DOCUMENT_KINDS_BY_NAME
-from guardlint.engine.cached import file_outcomes
 from guardlint.engine.options import ScanOptions
+from guardlint.engine.outcomes import file_outcomes
 from guardlint.engine.rule_runner import (
     FILE_KIND,
     INTERNAL_ERROR_RULE,

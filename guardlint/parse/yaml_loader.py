@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 
 try:
-    import orjson  # a scan imports it anyway (its result cache); the build hook may not have it
+    import orjson  # read_spelled's decoder; the build hook may not have it
 except ImportError:  # pragma: no cover - the build hook, before the dependencies are installed
     orjson = None
 
