@@ -23,6 +23,7 @@ DOCKERFILE_PARSER = {
     "guardlint.documents.dockerfile_model",
     "guardlint.documents.dockerfile_scope",
     "guardlint.parse.shell",
+    "guardlint.parse.shell_tokenizer",
 }
 HEAVY = ("bandit", "policy_sentry", "detect_secrets", "sarif_om", "attr")
 # Dockerfile text matching no secret detector's prefilter and no secret-looking name.
