@@ -15,6 +15,7 @@ from guardlint.model.documents import (
     Document,
     SourceFile,
 )
+from guardlint.parse.helm_template_set import defined_elsewhere
 from guardlint.parse.helm_templates import HELM_TEMPLATE, static_texts
 from guardlint.parse.located import YamlError
 from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
@@ -146,6 +147,12 @@ def _unfilled_template(source: SourceFile, lines: list[str], error: ParseError) 
     return bool(error.line) and fails_at_placeholder(lines, error.line, tags_only=True)
 
 
+def _replaced(source: SourceFile) -> bool:
+    """Whether another file of a chart's template set may define the template's name, so
+    that Helm renders that definition for it."""
+    return source.root is None or defined_elsewhere(source.path, source.root)
+
+
 def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
     """Read and parse one file. Never raises: failures come back as an UNPARSABLE status."""
     source.max_bytes = max_bytes  # the files it depends on are read within it too
@@ -154,9 +161,9 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     except ParseError as exc:
         return ParsedFile(source, UNPARSABLE, error=exc)
     # A chart's template is judged as Helm renders it, where no value changes that: each
-    # rendering its control actions can choose.
+    # rendering its control actions can choose, unless another file may define its name.
     judged = static_texts(text) if source.chart_template else [text]
-    if judged is None:
+    if judged is None or (source.chart_template and _replaced(source)):
         return ParsedFile(source, SKIPPED, skip_reason=HELM_TEMPLATE)
     if source.kind == "structured" and not (
         any(sniff_structured(each) for each in judged) or is_kustomization_file(source)

@@ -42,6 +42,7 @@ from guardlint.documents.manifest_objects import (
     manifest_signature,
 )
 from guardlint.model.documents import Document
+from guardlint.parse.helm_template_set import defined_elsewhere
 from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.lookups import entry_info, files_named
 from guardlint.parse.recorder import memoized, per_snapshot
@@ -282,9 +283,10 @@ def _declared_in_file(
 ) -> tuple[tuple[str | None, bool | None], ...]:
     """(namespace, automount) of each `default` ServiceAccount of one file (`signature`: its
     size, time and inode, so that a file written between two scans is read again), as Helm
-    renders it where it is a chart's template (a partial, `_x.yaml`, renders none alone)."""
+    renders it where it is a chart's template (a partial, `_x.yaml`, renders none alone, nor
+    does one whose name another file of its template set may define)."""
     chart_template = in_chart_templates(path, root)
-    if chart_template and os.path.basename(path).startswith("_"):
+    if chart_template and (os.path.basename(path).startswith("_") or defined_elsewhere(path, root)):
         return ()
     return _declared_in_read(path, root, signature, chart_template)
 

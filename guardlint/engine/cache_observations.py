@@ -14,6 +14,7 @@ from guardlint.parse.lookups import (
     ABSENT,
     DAY,
     FILES,
+    HELM_NAME,
     LISTING,
     MAX_ENDING_LENGTH,
     MAX_ENDINGS,
@@ -58,9 +59,11 @@ def observation_of(item: Any, roots: tuple[str, ...]) -> tuple[Observation, str]
         _check_read(how, roots)
     elif what == FILES:
         _check_endings(how)
-    elif what == REAL:
-        if len(how) > 1 or any(root not in roots for root in how):
-            raise ValueError("a real path is resolved inside the scan root")
+    elif what in (REAL, HELM_NAME):
+        # A real path is resolved inside the root it names (the root's own: none), a Helm
+        # template set read inside it.
+        if len(how) not in ((0, 1) if what == REAL else (1,)) or any(r not in roots for r in how):
+            raise ValueError("a real path is resolved, a template set read, inside the scan root")
     elif how:
         raise ValueError("an observation with arguments it does not take")
     return (what, path, tuple(how)), state

@@ -69,7 +69,7 @@ def read_action(body: str) -> Action:
     keyword = _KEYWORD.match(body)
     if keyword is None or keyword.group(1) not in (*_CHAINS, "else", "end", "break", "continue"):
         pipeline = body.strip(_SPACES)
-        return Action(None, pipeline, _literal(pipeline))
+        return Action(None, pipeline, string_literal(pipeline))
     word, rest = keyword.group(1), body[keyword.end() :]
     if word == "else":
         following = _KEYWORD.match(rest)
@@ -78,7 +78,7 @@ def read_action(body: str) -> Action:
     return Action(word, rest.strip(_SPACES))
 
 
-def _literal(pipeline: str) -> str | None:
+def string_literal(pipeline: str) -> str | None:
     """The value of a pipeline that is one string literal, as strconv.Unquote reads it."""
     if _QUOTED.fullmatch(pipeline) is None:
         return None
@@ -116,7 +116,7 @@ def _truth(pipeline: str) -> bool | None:
     constant = pipeline[3:].strip(_SPACES) if negated else pipeline
     if constant in ("true", "false"):
         truth = constant == "true"
-    elif (literal := _literal(constant)) is not None:
+    elif (literal := string_literal(constant)) is not None:
         truth = literal != ""
     elif _NUMBER.fullmatch(constant):
         truth = float(constant) != 0
@@ -134,7 +134,7 @@ def _may_name_a_file(pipeline: str) -> bool:
     """Whether a define of this name may replace a template file's whole text (its own where
     nothing else is written there: text/template keeps the define's tree for the name), or is
     no name text/template accepts."""
-    name = _literal(pipeline)
+    name = string_literal(pipeline)
     return name is None or _FILE_NAME_PART in name
 
 

@@ -1,5 +1,7 @@
 """Looks at the file system besides reading a file (guardlint.parse.inputs reads): a path's
-kind, its real path, whether a name is there, a directory tree's listings; and at the day.
+kind, its real path, whether a name is there, a directory tree's listings, whether another
+file of a Helm chart's template set may define a template's name
+(guardlint.parse.helm_template_set); and at the day.
 Each records what it found while a recording is on (guardlint.parse.recorder), and
 `current_state` finds the same thing again, so that a cached result is reused only while all of
 it is unchanged."""
@@ -25,6 +27,7 @@ from guardlint.parse.inputs import (
 )
 
 KIND, REAL, PRESENCE, LISTING, DAY = "kind", "real", "presence", "listing", "day"
+HELM_NAME = "helm-name"  # `how`: the scan root
 FILES = "files"  # a directory's files of some name endings: `files_named`
 # A `files_named` observation names at most this many endings, each at most this long: what a
 # cache entry may ask a warm scan to list again (guardlint.engine.cached).
@@ -205,6 +208,12 @@ def _read_state(path: str, how: tuple) -> str:
         return refusal_state(exc)
 
 
+def _helm_name_state(path: str, how: tuple) -> str:
+    from guardlint.parse.helm_template_set import name_state  # only where charts were scanned
+
+    return name_state(path, *how)
+
+
 _STATES: dict[str, Callable[[str, tuple], str]] = {
     READ: _read_state,
     KIND: lambda path, how: _kind(path),
@@ -213,6 +222,7 @@ _STATES: dict[str, Callable[[str, tuple], str]] = {
     LISTING: lambda path, how: _listing_state(_entries(path)),
     FILES: lambda path, how: _names_state(_files_named(_entries(path), how)),
     DAY: lambda path, how: _current_day().isoformat(),
+    HELM_NAME: _helm_name_state,
 }
 OBSERVED = frozenset(_STATES)
 

@@ -1,11 +1,14 @@
 """A lookup reads a file of a chart's templates/ as Helm renders it: the Chart.yaml that makes
-it one is a dependency of the scans that read it, as the file is."""
+it one is a dependency of the scans that read it, as the file is, and so are the other files of
+its template set, which may define its name."""
 
 from __future__ import annotations
 
 from tests.cache.test_invalidation import rescan, rules_of
 from tests.conftest import write_file
 from tests.hostile.test_helm_lookups import ACCOUNT, CHART
+from tests.hostile.test_helm_template_sets import HELPERS
+from tests.hostile.test_helm_templates import PRIVILEGED_POD
 
 POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n"
 KUSTOMIZATION = "resources: [pod.yaml, chart/templates/sa.yaml]\n"
@@ -32,3 +35,25 @@ def test_a_chart_made_around_an_account_a_kustomization_lists_analyses_the_pod_a
     again, scanned = rescan(tree, cache, analysed)
     assert "K8S018" not in rules_of(again, "pod.yaml")
     assert "pod.yaml" in scanned
+
+
+def test_a_define_of_a_template_s_name_added_to_helpers_analyses_the_template_again(
+    tmp_path, analysed
+):
+    """pod.yaml's bytes stay the same; a define of its name in _helpers.tpl makes Helm render
+    that instead, so pod.yaml's cached verdict (its privileged container) no longer holds, and
+    holds again once the define is gone."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree / "chart", "Chart.yaml", CHART)
+    write_file(tree / "chart/templates", "pod.yaml", PRIVILEGED_POD)
+    write_file(tree / "chart/templates", "_helpers.tpl", HELPERS)
+    before, scanned = rescan(tree, cache, analysed)
+    assert "K8S001" in rules_of(before, "chart/templates/pod.yaml")
+    assert rescan(tree, cache, analysed) == (before, [])
+    replacing = '{{ define "web/templates/pod.yaml" }}\nkind: ConfigMap\n{{ end }}\n'
+    write_file(tree / "chart/templates", "_helpers.tpl", HELPERS + replacing)
+    after, scanned = rescan(tree, cache, analysed)
+    assert "K8S001" not in rules_of(after, "chart/templates/pod.yaml")
+    assert scanned == ["chart/templates/pod.yaml"]
+    write_file(tree / "chart/templates", "_helpers.tpl", HELPERS)
+    assert rescan(tree, cache, analysed) == (before, ["chart/templates/pod.yaml"])

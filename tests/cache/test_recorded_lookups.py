@@ -1,7 +1,9 @@
 """What a file's scan reads besides the file must be recorded, or a cached result would outlive
 a change to it: the modules that scan a file (documents, checks, knowledge, parse, findings,
 suppress, the engine's runner and finding-maker) look at the file system only through
-guardlint.parse.inputs and guardlint.parse.lookups, which record every look."""
+guardlint.parse.inputs and guardlint.parse.lookups, which record every look (and
+guardlint.parse.helm_template_set, which records its look at a Helm chart's template set as one
+observation that lookups finds again)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,10 @@ SCANNING = ["documents", "checks", "knowledge", "parse", "findings", "suppress"]
 SCANNING += ["engine/runner.py", "engine/making.py"]
 # The two modules that look and record, and the link resolver both use (what it finds is
 # recorded by its callers: a read, or lookups.real_path).
-RECORDING = {PACKAGE / "parse" / name for name in ("inputs.py", "lookups.py", "beneath.py")}
+RECORDING = {
+    PACKAGE / "parse" / name
+    for name in ("inputs.py", "lookups.py", "beneath.py", "helm_template_set.py")
+}
 # guardlint's own data (package resources), part of the cache's context, not of a file's scan.
 OWN_DATA = {
     PACKAGE / "knowledge" / "tables.py",

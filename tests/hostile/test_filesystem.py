@@ -291,6 +291,8 @@ def test_a_name_with_a_nul_byte_is_not_there_to_every_look(tmp_path):
     # A cached result's check looks again the same way (guardlint.engine.cached).
     looks = lookups.OBSERVED - {lookups.DAY}  # the day names no path
     how = {"read": (1_000, str(tmp_path)), "files": (".yaml",), "real": (str(tmp_path),)}
+    how["helm-name"] = (str(tmp_path),)
     states = {what: lookups.current_state(what, name, how.get(what, ())) for what in looks}
     assert states == {"kind": "absent", "presence": "absent", "listing": "unknown",
-                      "files": "unknown", "read": "absent", "real": name}  # fmt: skip
+                      "files": "unknown", "read": "absent", "real": name,
+                      "helm-name": "defined"}  # fmt: skip

@@ -1,0 +1,204 @@
+"""Whether another file Helm parses with a chart's template may define the template's own name,
+so that Helm renders that definition for the file, not what the file says.
+
+Helm parses every template of a chart, of its subcharts and of its library charts (below
+`charts/`) into one text/template set, file by file (engine.go sortTemplates: deeper paths
+first, at one depth in reverse lexical order), each under the name `<chart>/templates/<path>`
+(`<chart>` the name in Chart.yaml, or an alias; a subchart's `<parent>/charts/<name>`), and a
+later non-empty `define` or `block` of a name replaces the template of that name
+(text/template's associate), a file's own included: `{{ define "web/templates/pod.yaml" }}` in
+`web/templates/_helpers.tpl` is what Helm deploys for pod.yaml. A name Helm gives a file holds
+`templates/` and ends in the file's base name, and no ordinary chart defines such a name: where
+one is defined in the set, whatever comes before its base name and whichever file Helm parses
+last, the file is not judged as written.
+
+The set is the highest chart inside the scan root whose templates the file is one of (its own,
+or its parent's through `charts/<name>`): that chart's templates/ and, below its charts/, each
+subchart's templates/, every file there whatever its name, read once per scan (one snapshot)
+within MAX_FILE_BYTES each and MAX_SET_BYTES and MAX_SET_ENTRIES together. Past a bound, or
+where a file cannot be read or a link leads out of the root, every name counts as defined. A
+subchart packed as a `.tgz` is never read. The look is recorded for the result cache as one
+observation of the file (lookups.HELM_NAME), which a warm scan makes again.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable
+from typing import TypeVar
+
+from guardlint.parse import recorder
+from guardlint.parse.beneath import resolve_beneath
+from guardlint.parse.helm_actions import string_literal
+from guardlint.parse.inputs import InputError, names_nothing, read_scanned_file, relative_path
+from guardlint.parse.lazy_pattern import LazyPattern
+from guardlint.parse.lookups import HELM_NAME
+from guardlint.parse.text import DEFAULT_MAX_BYTES
+
+MAX_FILE_BYTES = DEFAULT_MAX_BYTES  # a file of a set, read whole (as the scan reads files)
+MAX_SET_BYTES = 64 * 1024 * 1024  # the files of a set together
+MAX_SET_ENTRIES = 20_000  # the files and directories of a set listed
+DEFINED, UNDEFINED = "defined", "undefined"  # the states of an observation
+
+_CHART_FILE, _TEMPLATES, _CHARTS = "Chart.yaml", "templates", "charts"
+_FILE_NAME_PART = "templates/"
+# What text/template may read as a `define` or `block` action's start, and the name after it
+# (a string literal). Loosely: also inside a comment or a string, where it defines nothing.
+_DEFINITION = LazyPattern(r"\{\{-?[ \t\r\n]*(?:define|block)[ \t\r\n]*")
+_NAME = LazyPattern(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`')
+_CHART, _IN_TEMPLATES, _IN_CHARTS = range(3)  # what a directory of a set is
+_Found = TypeVar("_Found")
+
+
+def defined_elsewhere(path: str, root: str) -> bool:
+    """Whether a file of the template set of the chart template at `path` (inside the scan
+    `root`) may define the template's name; recorded for the result cache."""
+    path, root = os.path.abspath(path), os.path.abspath(root)
+    state = name_state(path, root)
+    recorder.note(HELM_NAME, path, (root,), state)
+    return state == DEFINED
+
+
+def name_state(path: str, root: str) -> str:
+    """DEFINED or UNDEFINED, as `defined_elsewhere` finds it, without recording it."""
+    if names_nothing(path):
+        return DEFINED  # no file, whose name anything may define
+    chart = _kept(("set", os.path.dirname(path), root), _set_chart)
+    claimed = None if chart is None else _kept(("claimed", chart, root), _claimed)
+    if claimed is not None and os.path.basename(path) not in claimed:
+        return UNDEFINED
+    return DEFINED
+
+
+def _kept(key: tuple, find: Callable[..., _Found]) -> _Found:
+    """find(*key[1:]), kept for the scan's snapshot (each directory's and set's once)."""
+    snapshot = recorder.current_snapshot()
+    if snapshot is None:
+        return find(*key[1:])
+    key = (__name__, *key)
+    if key not in snapshot.memory:
+        snapshot.memory[key] = find(*key[2:])
+    return snapshot.memory[key]
+
+
+def _set_chart(directory: str, root: str) -> str | None:
+    """The highest chart inside `root` whose template set holds the files of `directory`: a
+    chart whose templates/ it lies below, or one whose `charts/<name>` is such a chart."""
+    rel = relative_path(directory, root)
+    if rel.startswith(os.pardir):
+        return None
+    directories = [root]
+    for name in [] if rel == os.curdir else rel.split(os.sep):
+        directories.append(os.path.join(directories[-1], name))
+    holds = [False] * len(directories)  # whether the chart there holds the files in its set
+    for index in range(len(directories) - 2, -1, -1):
+        below = os.path.basename(directories[index + 1])
+        if below == _TEMPLATES:
+            holds[index] = True
+        elif below == _CHARTS and index + 2 < len(directories):
+            holds[index] = holds[index + 2]
+        holds[index] = holds[index] and os.path.isfile(
+            os.path.join(directories[index], _CHART_FILE)
+        )
+    return next((directories[i] for i, held in enumerate(holds) if held), None)
+
+
+class _Limits:
+    """What a set's look may still list and read."""
+
+    def __init__(self) -> None:
+        self.entries = MAX_SET_ENTRIES
+        self.bytes = MAX_SET_BYTES
+
+
+def _claimed(chart: str, root: str) -> frozenset[str] | None:
+    """The base names that names defined in the set of `chart` end in, of those names
+    that hold `templates/`; None where any name may be defined (see the module's doc)."""
+    real_root = os.path.realpath(root)
+    try:
+        start = resolve_beneath(chart, root, real_root)
+    except OSError:
+        return None
+    if start is None:
+        return None
+    limits = _Limits()
+    claimed: set[str] = set()
+    pending = [(start, _CHART)]
+    visited = {start}
+    while pending:
+        directory, what = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(itertools.islice(listing, limits.entries + 1))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError:
+            return None
+        limits.entries -= len(entries)
+        if limits.entries < 0:
+            return None
+        for entry in entries:
+            found = _entry(entry, real_root)
+            if found is None:
+                return None
+            path, is_directory, is_file = found
+            if is_directory and path not in visited:
+                inner = _inner(what, entry.name)
+                if inner is not None:
+                    visited.add(path)
+                    pending.append((path, inner))
+            elif is_file and what == _IN_TEMPLATES and not _claim(path, real_root, limits, claimed):
+                return None
+    return frozenset(claimed)
+
+
+def _inner(what: int, name: str) -> int | None:
+    """What a directory of this name is, inside a directory that is `what` (None: no part of
+    the set)."""
+    if what == _CHART:
+        return {_TEMPLATES: _IN_TEMPLATES, _CHARTS: _IN_CHARTS}.get(name)
+    return _IN_TEMPLATES if what == _IN_TEMPLATES else _CHART
+
+
+def _entry(entry: os.DirEntry, real_root: str) -> tuple[str, bool, bool] | None:
+    """(real path, a directory, a regular file) of a listed entry, a link's where it leads;
+    None where a link leads out of the root or loops."""
+    try:
+        if not entry.is_symlink():
+            is_directory = entry.is_dir(follow_symlinks=False)
+            return entry.path, is_directory, entry.is_file(follow_symlinks=False)
+        target = resolve_beneath(entry.path, real_root, real_root)
+    except OSError:
+        return None
+    if target is None:
+        return None
+    return target, os.path.isdir(target), os.path.isfile(target)  # broken: neither
+
+
+def _claim(path: str, real_root: str, limits: _Limits, claimed: set[str]) -> bool:
+    """Add what the file's defines claim; False where it cannot be read within the limits or
+    defines a name that cannot be told."""
+    try:
+        data = read_scanned_file(path, min(MAX_FILE_BYTES, limits.bytes), real_root)[0]
+    except InputError:
+        return False
+    limits.bytes -= len(data)
+    if b"{{" not in data or (b"define" not in data and b"block" not in data):
+        return True
+    text = data.decode("utf-8", "surrogateescape")
+    position = 0
+    while (definition := _DEFINITION.search(text, position)) is not None:
+        written = _NAME.match(text, definition.end())
+        if written is None:
+            if text.startswith("`", definition.end()):
+                return True  # a raw string never closed: text/template parses none of it
+            position = definition.end()  # no definition, or one text/template refuses
+            continue
+        position = written.end()
+        name = string_literal(written.group())
+        if name is None:
+            return False  # an escape Go may read otherwise
+        if _FILE_NAME_PART in name:
+            claimed.add(name.rsplit("/", 1)[-1])
+    return True
