@@ -14,7 +14,8 @@ last, the file is not judged as written.
 
 The set is the highest chart inside the scan root whose templates the file is one of (its own,
 or its parent's through `charts/<name>`): that chart's templates/ and, below its charts/, each
-subchart's templates/, every file there whatever its name, read once per scan (one snapshot)
+subchart's templates/, every file there whatever its name (where the scan root is a chart's
+templates/, every file below it), read once per scan (one snapshot)
 within MAX_FILE_BYTES each and MAX_SET_BYTES and MAX_SET_ENTRIES together. Past a bound, or
 where a file cannot be read or a link leads out of the root, every name counts as defined. A
 subchart packed as a `.tgz` is never read. The look is recorded for the result cache as one
@@ -64,8 +65,8 @@ def name_state(path: str, root: str) -> str:
     """DEFINED or UNDEFINED, as `defined_elsewhere` finds it, without recording it."""
     if names_nothing(path):
         return DEFINED  # no file, whose name anything may define
-    chart = _kept(("set", os.path.dirname(path), root), _set_chart)
-    claimed = None if chart is None else _kept(("claimed", chart, root), _claimed)
+    top = _kept(("set", os.path.dirname(path), root), _set_top)
+    claimed = None if top is None else _kept(("claimed", *top, root), _claimed)
     if claimed is not None and os.path.basename(path) not in claimed:
         return UNDEFINED
     return DEFINED
@@ -82,12 +83,17 @@ def _kept(key: tuple, find: Callable[..., _Found]) -> _Found:
     return snapshot.memory[key]
 
 
-def _set_chart(directory: str, root: str) -> str | None:
-    """The highest chart inside `root` whose template set holds the files of `directory`: a
-    chart whose templates/ it lies below, or one whose `charts/<name>` is such a chart."""
+def _set_top(directory: str, root: str) -> tuple[str, int] | None:
+    """Where the template set that holds the files of `directory` starts inside `root`, and
+    what that is: the root, where it is a chart's templates/ (as discovery tells them), else
+    the highest chart whose templates/ they lie below, or whose `charts/<name>` is such a
+    chart."""
     rel = relative_path(directory, root)
     if rel.startswith(os.pardir):
         return None
+    beside = os.path.join(os.path.dirname(os.path.abspath(root)), _CHART_FILE)
+    if os.path.basename(os.path.abspath(root)) == _TEMPLATES and os.path.isfile(beside):
+        return root, _IN_TEMPLATES
     directories = [root]
     for name in [] if rel == os.curdir else rel.split(os.sep):
         directories.append(os.path.join(directories[-1], name))
@@ -101,7 +107,7 @@ def _set_chart(directory: str, root: str) -> str | None:
         holds[index] = holds[index] and os.path.isfile(
             os.path.join(directories[index], _CHART_FILE)
         )
-    return next((directories[i] for i, held in enumerate(holds) if held), None)
+    return next(((directories[i], _CHART) for i, held in enumerate(holds) if held), None)
 
 
 class _Limits:
@@ -112,19 +118,20 @@ class _Limits:
         self.bytes = MAX_SET_BYTES
 
 
-def _claimed(chart: str, root: str) -> frozenset[str] | None:
-    """The base names that names defined in the set of `chart` end in, of those names
-    that hold `templates/`; None where any name may be defined (see the module's doc)."""
+def _claimed(top: str, kind: int, root: str) -> frozenset[str] | None:
+    """The base names that names defined in the set starting at `top` (a `kind`) end in, of
+    those names that hold `templates/`; None where any name may be defined (see the module's
+    doc)."""
     real_root = os.path.realpath(root)
     try:
-        start = resolve_beneath(chart, root, real_root)
+        start = resolve_beneath(top, root, real_root)
     except OSError:
         return None
     if start is None:
         return None
     limits = _Limits()
     claimed: set[str] = set()
-    pending = [(start, _CHART)]
+    pending = [(start, kind)]
     visited = {start}
     while pending:
         directory, what = pending.pop()

@@ -140,6 +140,19 @@ def test_an_ordinary_chart_with_partials_and_subcharts_is_judged(tmp_path):
     assert _judged(result) == (2, 2)
 
 
+@pytest.mark.parametrize("replaced", [False, True])
+def test_a_scan_of_a_chart_s_templates_directory_reads_the_set_inside_it(tmp_path, replaced):
+    """The scan root is chart/templates: its files are the chart's templates, as discovery
+    tells them, and the set guardlint can see is the root's."""
+    definition = _replacing("web/templates/pod.yaml") if replaced else HELPERS
+    write_file(tmp_path / "chart", "Chart.yaml", CHART)
+    write_file(tmp_path / "chart/templates", "pod.yaml", PRIVILEGED_POD)
+    write_file(tmp_path / "chart/templates", "_helpers.tpl", definition)
+    result = run_scan(tmp_path / "chart/templates", root=str(tmp_path / "chart/templates"))
+    assert _judged(result) == ((0, 2) if replaced else (1, 1))
+    assert bool(findings_of(result, "K8S001")) is not replaced
+
+
 def test_a_packed_subchart_is_not_read(tmp_path):
     write_file(tmp_path / "chart" / "charts", "db-1.0.0.tgz", _replacing("web/templates/pod.yaml"))
     assert _judged(_chart(tmp_path, {"templates/pod.yaml": SAFE_POD})) == (1, 0)
