@@ -38,7 +38,7 @@ from guardlint.parse.lookups import HELM_NAME
 from guardlint.parse.text import DEFAULT_MAX_BYTES
 
 MAX_FILE_BYTES = DEFAULT_MAX_BYTES  # a file of a set, read whole (as the scan reads files)
-MAX_SET_BYTES = 64 * 1024 * 1024  # the files of a set together
+MAX_SET_BYTES = 32 * 1024 * 1024  # the files of a set together
 MAX_SET_ENTRIES = 20_000  # the files and directories of a set listed
 DEFINED, UNDEFINED = "defined", "undefined"  # the states of an observation
 

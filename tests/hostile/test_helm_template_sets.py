@@ -196,3 +196,13 @@ def test_a_chart_of_ten_thousand_templates_is_read_once(tmp_path, monkeypatch):
     assert processor_seconds() - started < BUDGET
     assert not any(defined)
     assert len(reads) == count + 1
+
+
+def test_a_partial_dense_with_definitions_is_read_in_linear_time(tmp_path):
+    """400,000 defines whose names each hold the next one's start: one pass over the text."""
+    write_file(tmp_path / "chart", "Chart.yaml", CHART)
+    write_file(tmp_path / "chart/templates", "_helpers.tpl", '{{ define "' * 400_000)
+    pod = write_file(tmp_path / "chart/templates", "pod.yaml", SAFE_POD)
+    started = processor_seconds()
+    assert not helm_template_set.defined_elsewhere(str(pod), str(tmp_path))
+    assert processor_seconds() - started < BUDGET
