@@ -15,11 +15,11 @@ last, the file is not judged as written.
 The set is the highest chart inside the scan root whose templates the file is one of (its own,
 or its parent's through `charts/<name>`): that chart's templates/ and, below its charts/, each
 subchart's templates/, every file there whatever its name (where the scan root is a chart's
-templates/, every file below it), read once per scan (one snapshot)
-within MAX_FILE_BYTES each and MAX_SET_BYTES and MAX_SET_ENTRIES together. Past a bound, or
-where a file cannot be read or a link leads out of the root, every name counts as defined. A
-subchart packed as a `.tgz` is never read. The look is recorded for the result cache as one
-observation of the file (lookups.HELM_NAME), which a warm scan makes again.
+templates/, every file below it), read once per scan (one snapshot) within MAX_FILE_BYTES each
+and MAX_SET_BYTES and MAX_SET_ENTRIES together, in one pass over each file's text. Past a
+bound, or where a file cannot be read or a link leads out of the root, every name counts as
+defined. A subchart packed as a `.tgz` is never read. The look is recorded for the result
+cache as one observation of the file (lookups.HELM_NAME), which a warm scan makes again.
 """
 
 from __future__ import annotations
