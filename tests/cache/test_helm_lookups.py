@@ -57,3 +57,22 @@ def test_a_define_of_a_template_s_name_added_to_helpers_analyses_the_template_ag
     assert scanned == ["chart/templates/pod.yaml"]
     write_file(tree / "chart/templates", "_helpers.tpl", HELPERS)
     assert rescan(tree, cache, analysed) == (before, ["chart/templates/pod.yaml"])
+
+
+def test_a_define_of_an_account_s_file_name_analyses_the_pods_beside_it_again(tmp_path, analysed):
+    """The chart's account stops the pod's token mount until a define of its file's name in
+    _helpers.tpl replaces it: the pod's file, unchanged, is judged again."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree / "chart", "Chart.yaml", CHART)
+    write_file(tree / "chart/templates", "sa.yaml", ACCOUNT)
+    write_file(
+        tree / "chart/templates", "app.yaml", POD + "  containers: [{name: c, image: x:1}]\n"
+    )
+    write_file(tree / "chart/templates", "_helpers.tpl", HELPERS)
+    before, _ = rescan(tree, cache, analysed)
+    assert "K8S018" not in rules_of(before, "chart/templates/app.yaml")
+    replacing = '{{ define "web/templates/sa.yaml" }}\nkind: ConfigMap\n{{ end }}\n'
+    write_file(tree / "chart/templates", "_helpers.tpl", HELPERS + replacing)
+    after, scanned = rescan(tree, cache, analysed)
+    assert "K8S018" in rules_of(after, "chart/templates/app.yaml")
+    assert sorted(scanned) == ["chart/templates/app.yaml", "chart/templates/sa.yaml"]
