@@ -53,6 +53,22 @@ def test_a_listing_by_endings_it_never_makes_is_a_miss(tmp_path, analysed, endin
     assert analysed == ["Dockerfile"]
 
 
+@pytest.mark.parametrize("roots", [[], ["parent"], ["tree", "tree"]])
+def test_a_helm_template_set_read_outside_the_root_or_without_one_is_a_miss(
+    tmp_path, analysed, roots
+):
+    """A template set is read inside the scan root it names, which must be the scan's: one
+    named above it would have a warm scan list and read the directories up there."""
+    tree, cache, entry = tree_with_one_dockerfile(tmp_path)
+    how = [str({"parent": tmp_path, "tree": tree}[root]) for root in roots]
+    pod = str(tree / "chart/templates/pod.yaml")
+    state = lookups.current_state("helm-name", pod, tuple(how)) if len(how) == 1 else "defined"
+    _add_dependencies(entry, [["helm-name", pod, how, state]])
+    analysed.clear()
+    cached_scan(tree, cache)
+    assert analysed == ["Dockerfile"]
+
+
 def test_a_read_without_the_root_it_was_confined_to_is_a_miss(tmp_path, analysed):
     tree, cache, entry = tree_with_one_dockerfile(tmp_path)
     write_file(tmp_path, "outside/secret.txt", "AWS_SECRET=hunter2\n")
