@@ -45,6 +45,7 @@ import orjson
 from guardlint.engine.cache_observations import names_directory
 from guardlint.engine.result_cache import ResultCache
 from guardlint.model.documents import SourceFile
+from guardlint.parse.digests import sha256
 from guardlint.parse.inputs import READ, input_status, status_signature
 
 SETTLED_NANOSECONDS = 2 * 10**9
@@ -75,9 +76,8 @@ class ScanPack:
             context,
             [[f.root, f.path, f.rel_path, f.kind, f.template, f.chart_template] for f in files],
         ]
-        import hashlib  # here: OpenSSL's, only with a result cache (guardlint.parse.digests)
-
-        self.key = hashlib.sha256(b"pack" + orjson.dumps(identity)).hexdigest()
+        # CPython's sha256 (guardlint.parse.digests): a warm scan need not load OpenSSL's.
+        self.key = sha256(b"pack" + orjson.dumps(identity)).hexdigest()
         self._settled_before = time_ns() - SETTLED_NANOSECONDS
         self._kept = len(files) >= MIN_FILES
         stored = store.read_with_tail(self.key, MAX_PACK_BYTES) if self._kept else None

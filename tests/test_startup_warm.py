@@ -1,0 +1,58 @@
+"""A warm re-scan imports only what reusing its outcomes needs: the result cache's pack knows
+its files by their statuses, so nothing digests a file's bytes, and nothing loads OpenSSL.
+Import-level assertions, in a fresh interpreter; they never time anything."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import write_file
+from tests.test_startup import DOCKERFILE, POD
+
+# As an installed wheel runs (its RECORD stands for its files and the rules inside them,
+# guardlint.engine.cache_context), with a pack for a few files whose statuses count as settled
+# (the pack's clock a minute ahead).
+_RECORDER = """
+import atexit, json, os, sys, time
+record, sys.argv = sys.argv[1], ["guardlint", *sys.argv[2:]]
+atexit.register(lambda: open(record, "w").write(json.dumps(sorted(sys.modules))))
+from guardlint.engine import cache_context, scan_pack
+cache_context._installed_record = lambda package, version: b"guardlint/__init__.py,sha256=x"
+package = os.path.dirname(cache_context.guardlint.__file__)
+cache_context.builtin_rules_dir = lambda: os.path.join(package, "rules")
+scan_pack.MIN_FILES = 1
+scan_pack.time_ns = lambda: time.time_ns() + 60 * 10**9
+from guardlint.cli import main
+main()
+"""
+
+
+def imported_by_wheel(tmp_path: Path, *args: str) -> set[str]:
+    """Modules loaded by an installed wheel's `guardlint ARGS` in a fresh interpreter."""
+    record = tmp_path.parent / f"{tmp_path.name}-modules.json"
+    subprocess.run(
+        [sys.executable, "-c", _RECORDER, str(record), *args],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
+    return set(json.loads(record.read_text()))
+
+
+def test_a_warm_scan_of_files_known_by_their_statuses_loads_no_openssl(tmp_path):
+    write_file(tmp_path, "repo/svc/Dockerfile", DOCKERFILE)
+    write_file(tmp_path, "repo/k8s/pod.yaml", POD)
+    # The report outside the working directory, which the pod's lookups list.
+    out = tmp_path.parent / f"{tmp_path.name}-out.json"
+    args = ("scan", "repo", "-f", "json", "-o", str(out), "--cache-dir", "cache")
+    openssl = {"hashlib", "_hashlib"}
+    assert openssl <= imported_by_wheel(tmp_path, *args)  # the control: files digested
+    cold = json.loads(out.read_text())
+    warm = imported_by_wheel(tmp_path, *args)
+    assert not warm & openssl, sorted(warm & openssl)
+    report = json.loads(out.read_text())
+    assert report["summary"]["files"]["scanned"] == 2
+    assert report["findings"] and report["findings"] == cold["findings"]
