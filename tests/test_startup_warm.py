@@ -9,17 +9,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+from guardlint.rulebook import compiled_packs
 from tests.conftest import write_file
 from tests.test_startup import DOCKERFILE, POD
 
 # As an installed wheel runs (its RECORD stands for its files and the rules inside them,
-# guardlint.engine.cache_context), with a pack for a few files whose statuses count as settled
-# (the pack's clock a minute ahead).
+# guardlint.engine.cache_context; its packs validated at its build), with a pack for a few
+# files whose statuses count as settled (the pack's clock a minute ahead).
 _RECORDER = """
 import atexit, json, os, sys, time
-record, sys.argv = sys.argv[1], ["guardlint", *sys.argv[2:]]
+record, packs, sys.argv = sys.argv[1], sys.argv[2], ["guardlint", *sys.argv[3:]]
 atexit.register(lambda: open(record, "w").write(json.dumps(sorted(sys.modules))))
+from guardlint import rulebook
 from guardlint.engine import cache_context, scan_pack
+from guardlint.parse.yaml_loader import read_compiled
+with open(packs, "rb") as stored:
+    compiled = read_compiled(stored.read())
+rulebook._compiled_packs = lambda: compiled
 cache_context._installed_record = lambda package, version: b"guardlint/__init__.py,sha256=x"
 package = os.path.dirname(cache_context.guardlint.__file__)
 cache_context.builtin_rules_dir = lambda: os.path.join(package, "rules")
@@ -33,8 +39,11 @@ main()
 def imported_by_wheel(tmp_path: Path, *args: str) -> set[str]:
     """Modules loaded by an installed wheel's `guardlint ARGS` in a fresh interpreter."""
     record = tmp_path.parent / f"{tmp_path.name}-modules.json"
+    packs = tmp_path.parent / f"{tmp_path.name}-packs.bin"
+    if not packs.exists():
+        packs.write_bytes(compiled_packs())
     subprocess.run(
-        [sys.executable, "-c", _RECORDER, str(record), *args],
+        [sys.executable, "-c", _RECORDER, str(record), str(packs), *args],
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         check=False,
@@ -56,3 +65,17 @@ def test_a_warm_scan_of_files_known_by_their_statuses_loads_no_openssl(tmp_path)
     report = json.loads(out.read_text())
     assert report["summary"]["files"]["scanned"] == 2
     assert report["findings"] and report["findings"] == cold["findings"]
+
+
+def test_a_warm_scan_imports_no_check_code(tmp_path):
+    """No rule runs: the checks' registry and the match language stay unloaded, and so does the
+    validation of rule options and IDs a config does not set (guardlint.config)."""
+    write_file(tmp_path, "repo/svc/Dockerfile", DOCKERFILE)
+    out = tmp_path.parent / f"{tmp_path.name}-out.json"
+    args = ("scan", "repo", "-f", "json", "-o", str(out), "--cache-dir", "cache")
+    checks = {"guardlint.checks.registry", "guardlint.checks.match"}
+    assert checks <= imported_by_wheel(tmp_path, *args)  # the control: the file scanned
+    unneeded = {*checks, "guardlint.checks.option_types", "guardlint.checks.rule_shapes"}
+    warm = imported_by_wheel(tmp_path, *args)
+    assert not warm & unneeded, sorted(warm & unneeded)
+    assert json.loads(out.read_text())["findings"]

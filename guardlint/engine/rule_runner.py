@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from guardlint.checks.registry import Check, check_for
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.superseded import CarriedOver
 from guardlint.model.documents import Document
 from guardlint.model.findings import Finding, Hit
 from guardlint.model.rules import Rule
 from guardlint.rulebook import Rulebook
+
+if TYPE_CHECKING:
+    from guardlint.checks.registry import Check
 
 PARSE_ERROR_RULE = "GL001"
 INTERNAL_ERROR_RULE = "GL002"
@@ -114,3 +117,11 @@ class FileOutcome:
     # are those of the rules that finished: guardlint.engine.evaluation)
     complete: bool = True
     reused: bool = False  # from the result cache (guardlint.engine.cached), not scanned now
+
+
+def check_for(rule: Rule) -> Check:
+    """guardlint.checks.registry.check_for, imported on first use: a scan that reuses every
+    file's outcome runs no check."""
+    from guardlint.checks.registry import check_for as registered
+
+    return registered(rule)
