@@ -24,7 +24,7 @@ import orjson
 import guardlint
 from guardlint.engine.options import ScanOptions
 from guardlint.model.rules import Rule
-from guardlint.parse.digests import sha256
+from guardlint.parse.digests import blake2b
 from guardlint.parse.inputs import lies_inside
 from guardlint.rulebook import builtin_rules_dir
 
@@ -63,9 +63,9 @@ def _installed_record(package: str, version: str) -> bytes | None:
 
 @functools.cache
 def _guardlint_digest() -> str:
-    # CPython's sha256 (guardlint.parse.digests) for a wheel's RECORD: a warm scan whose files
-    # the pack knows by their statuses then never loads OpenSSL (hashlib, 3 to 4 ms).
-    digest = sha256(guardlint.__version__.encode())
+    # CPython's own blake2b (guardlint.parse.digests): a warm scan whose files the pack knows
+    # by their statuses then never loads OpenSSL (hashlib, 3 to 4 ms).
+    digest = blake2b(guardlint.__version__.encode(), digest_size=32)
     package = os.path.dirname(os.path.abspath(guardlint.__file__))
     rules = os.path.abspath(builtin_rules_dir())
     record = _installed_record(package, guardlint.__version__)
@@ -118,4 +118,5 @@ def context_digest(rules: list[Rule], options: ScanOptions) -> str:
         "limits": [options.max_bytes, options.file_timeout],
     }
     text = orjson.dumps(context, default=_rule_text, option=orjson.OPT_NON_STR_KEYS)
-    return sha256(text).hexdigest()  # a few kilobytes: CPython's own (guardlint.parse.digests)
+    # 360 KB (the rules): CPython's blake2b, three times its sha256 (guardlint.parse.digests).
+    return blake2b(text, digest_size=32).hexdigest()

@@ -45,7 +45,7 @@ import orjson
 from guardlint.engine.cache_observations import names_directory
 from guardlint.engine.result_cache import ResultCache
 from guardlint.model.documents import SourceFile
-from guardlint.parse.digests import sha256
+from guardlint.parse.digests import blake2b
 from guardlint.parse.inputs import READ, input_status, status_signature
 
 SETTLED_NANOSECONDS = 2 * 10**9
@@ -76,8 +76,9 @@ class ScanPack:
             context,
             [[f.root, f.path, f.rel_path, f.kind, f.template, f.chart_template] for f in files],
         ]
-        # CPython's sha256 (guardlint.parse.digests): a warm scan need not load OpenSSL's.
-        self.key = sha256(b"pack" + orjson.dumps(identity)).hexdigest()
+        # 350 KB for the corpus: CPython's blake2b (guardlint.parse.digests), three times its
+        # sha256, and a warm scan need not load OpenSSL's.
+        self.key = blake2b(b"pack" + orjson.dumps(identity), digest_size=32).hexdigest()
         self._settled_before = time_ns() - SETTLED_NANOSECONDS
         self._kept = len(files) >= MIN_FILES
         stored = store.read_with_tail(self.key, MAX_PACK_BYTES) if self._kept else None
