@@ -7,7 +7,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from guardlint.discover import NOT_IAC_CONTENT, discover, scan_root
 from guardlint.discover.names import DOCUMENT_KINDS_BY_NAME
@@ -50,16 +49,13 @@ class ScanResult:
         return [f for f in self.findings if f.suppression is None]
 
 
-# What makes two findings one (_deduplicate), taken in C.
-_SAME_FINDING = attrgetter("rule_id", "path", "region", "resource", "message")
-
-
 def _deduplicate(findings: list[Finding]) -> list[Finding]:
     """One finding of each that is made more than once (a chart's template judged in several
     renderings), in the place of the first: an unsuppressed one where there is one, since an
     inline ignore written in one rendering does not cover the finding of another."""
     unique: dict[tuple, Finding] = {}
-    for key, finding in zip(map(_SAME_FINDING, findings), findings):
+    for finding in findings:
+        key = (finding.rule_id, finding.path, finding.region, finding.resource, finding.message)
         kept = unique.get(key)
         if kept is None or (kept.suppression is not None and finding.suppression is None):
             unique[key] = finding
