@@ -1,5 +1,6 @@
 """The Dockerfile splitter's linear rewrite gives what dockerfile-parse gave (heredoc bodies
-blanked and parsed again), where BuildKit agrees with dockerfile-parse. The other rewrites
+blanked and parsed again), where BuildKit agrees with dockerfile-parse (where they differ, the
+splitter reads as BuildKit does: tests/hostile/test_dockerfile_lines.py). The other rewrites
 are checked in tests/test_linear_rewrites.py."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import io
 import re
 from typing import Any
 
-from hypothesis import example, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from guardlint.parse.docker_words import dequoted, docker_words
@@ -62,7 +63,7 @@ def old_structure(text_lines: list[str]) -> list[dict[str, Any]]:
 def old_take_heredocs(text_lines: list[str], entry: dict[str, Any]) -> list[Heredoc]:
     heredocs = []
     index = entry["endline"] + 1
-    for strip_tabs, delimiter in heredoc_markers(entry["value"]):
+    for strip_tabs, delimiter in _old_heredoc_markers(entry["value"]):
         body_start, body = index, []
         while index < len(text_lines):
             line = text_lines[index].lstrip("\t") if strip_tabs else text_lines[index]
@@ -73,6 +74,29 @@ def old_take_heredocs(text_lines: list[str], entry: dict[str, Any]) -> list[Here
             body.append(line)
         heredocs.append(Heredoc(delimiter, "\n".join(body), strip_tabs, body_start + 1, index))
     return heredocs
+
+
+_OLD_MARKER = re.compile(  # the splitter's marker before it read words as BuildKit does
+    r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][\w.-]*)\2|'[^']*'|\"(?:\\.|[^\"\\])*\""
+)
+
+
+def _old_heredoc_markers(value: str) -> list[tuple[bool, str]]:
+    return [(m.group(1) == "-", m.group(3)) for m in _OLD_MARKER.finditer(value) if m.group(3)]
+
+
+def buildkit_agrees(lines: list[str], escape: str) -> bool:
+    """Whether BuildKit reads the lines as dockerfile-parse does: no keyword cut by a line
+    continuation, no escaped escape or blank but a space or tab after a last escape, no marker
+    that is not a word of its own, no delimiter with blanks after it."""
+    for line in lines:
+        first = line.split(None, 1)[0] if line.strip() else ""
+        end = line.rstrip(" \t")
+        if first.endswith(escape) or end.endswith(escape * 2) or end != line.rstrip():
+            return False
+        if _old_heredoc_markers(line) != heredoc_markers(line):
+            return False
+    return True
 
 
 def old_split(lines: list[str], escape: str) -> list[tuple[Any, ...]]:
@@ -123,6 +147,7 @@ LINE = text_of(
 @example(["# escape=`RUN", "\\", ""])  # not a directive to dockerfile-parse: backslash escapes
 def test_dockerfile_split(lines):
     escape = escape_character(parser_directives(lines))
+    assume(buildkit_agrees(lines, escape))
     new = [
         (r.keyword, r.value, r.start_line, r.end_line, r.heredocs)
         for r in split_instructions(lines)

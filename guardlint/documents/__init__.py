@@ -169,7 +169,12 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
         any(sniff_structured(each) for each in judged) or is_kustomization_file(source)
     ):
         return ParsedFile(source, SKIPPED)
-    lines = text.splitlines()
+    if source.kind == "dockerfile":
+        from guardlint.parse.dockerfile_split import dockerfile_lines
+
+        lines = dockerfile_lines(text)  # as BuildKit splits them: splitlines breaks at more
+    else:
+        lines = text.splitlines()
     escaped = "\\" in text or "`" in text or "''" in text
     notes: list[ParseError] = []
     try:

@@ -1,19 +1,30 @@
 """Dockerfile lines to instructions and their heredoc bodies, in one pass over the lines.
 
-The lines are split as dockerfile-parse (which guardlint used before) splits them:
-- a line ending with the escape character (`\\`, or `` ` `` from an `# escape=` directive among
-  the parser directives at the top: syntax, escape, check) goes on in the next line: the escape
-  character is dropped and the pieces joined; a comment line inside is skipped, and so is a
-  blank one (BuildKit's deprecated "empty continuation line", still read so), and the first
-  other line that does not end with the escape character ends the instruction;
+The lines are read as BuildKit's parser (frontend/dockerfile/parser) reads them, where it differs
+from dockerfile-parse (which guardlint used before) so that a pull request could hide an
+instruction from the rules that BuildKit builds:
+- a line ends at `\n` only, without its trailing `\r`s (`dockerfile_lines`): Python's
+  splitlines also breaks at `\v`, `\f`, `\x1c`-`\x1e`, `\x85`, U+2028 and U+2029, which
+  BuildKit reads as characters of the line;
+- a line whose escape character (`\\`, or `` ` `` from an `# escape=` directive among the
+  parser directives at the top: syntax, escape, check) is followed by nothing but spaces and
+  tabs, and is not itself escaped (`foo\\\\` ends the instruction), goes on in the next line:
+  the escape character is dropped and the pieces joined; a comment line inside is skipped, and
+  so is a blank one (BuildKit's deprecated "empty continuation line", still read so), blank
+  and comment as Go's unicode.IsSpace has it, and the first other line that does not go on
+  ends the instruction;
 - an instruction still continued at the end of the file is dropped;
-- the keyword is the first word, upper-cased (even `RUN` alone is an instruction).
+- the keyword is the first word of the joined lines, upper-cased (`US\\` then `ER root` is
+  `USER root`; even `RUN` alone is an instruction).
 
 BuildKit heredocs (`RUN <<EOF` ... `EOF`, `ONBUILD RUN <<EOF` too) are read right after the
 instruction that opens them, so a body line is never taken for an instruction, nor continues
-one. Every step looks at each line once: the time is linear in the file, whatever the number
-or length of its instructions (dockerfile-parse grows each joined value by copying it:
-quadratic).
+one. A heredoc is a word of the instruction (`<<EOF`, `<<-"EOF"`, `2<<EOF`; not `cat<<EOF`,
+`<< EOF` or `<<END_1`, which BuildKit leaves to the shell, and whose next lines are
+instructions), and its body ends at a line that is exactly its delimiter (after a `<<-`'s
+leading tabs). Every step looks at each line once: the time is linear in the file, whatever
+the number or length of its instructions (dockerfile-parse grows each joined value by copying
+it: quadratic).
 """
 
 from __future__ import annotations
@@ -21,7 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from guardlint.parse.lazy_pattern import LazyPattern
+from guardlint.parse.docker_words import docker_words
 from guardlint.parse.text import ParseError
 
 # The instructions read in one Dockerfile: real ones have hundreds; 5 MB of `RUN x` lines is
@@ -30,11 +41,17 @@ from guardlint.parse.text import ParseError
 MAX_INSTRUCTIONS = 50_000
 
 HEREDOC_MARKER = re.compile(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][\w.-]*)\2")
-MARKER_OR_QUOTED = re.compile(HEREDOC_MARKER.pattern + r"|'[^']*'|\"(?:\\.|[^\"\\])*\"")
-_MARKER_START = re.compile(r"<<|['\"]")
-_DOUBLE_QUOTED_PREFIX = LazyPattern(r"\"(?:\\.|[^\"\\])*+")
+# A word BuildKit reads as a heredoc (parser.heredocsFromLine: the word as its shell lexer gives
+# it with quotes kept, escapes and variables of no value dropped: `\<<EOF`, `$X<<EOF`).
+_HEREDOC_WORD = re.compile(r"\d*<<(-?)(['\"]?)([A-Za-z][A-Za-z0-9]*)\2")
+_LEXED = re.compile(r"'[^']*'|\"(?:\\.|[^\"\\])*\"|\\(.)|\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})")
 _INSTRUCTION = re.compile(r"\s*(\S+)(?:\s+(.*))?")
-_COMMENT = re.compile(r"\s*#")
+# Go's unicode.IsSpace, with which BuildKit finds comment and blank lines: Python's `\s` also
+# takes `\x1c`-`\x1f`, so a continuation line of one would be skipped where BuildKit ends the
+# instruction with it.
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_COMMENT = re.compile(f"[{_GO_SPACE}]*#")
+_BLANK = re.compile(f"[{_GO_SPACE}]*")
 # BuildKit's parser directives, `# name=value` lines at the very top of the file. Any other
 # line ends them: an unknown name is a comment (so is an escape other than `\` or `` ` ``).
 # The value is stripped afterwards: `(.*?)\s*$` retries the end from every space of a long run.
@@ -64,6 +81,15 @@ class RawInstruction:
     start_line: int
     end_line: int  # the last line of the instruction itself, before any heredoc body
     heredocs: list[Heredoc] = field(default_factory=list)
+
+
+def dockerfile_lines(text: str) -> list[str]:
+    """A Dockerfile's lines as BuildKit reads them: split at `\\n` only, each without its
+    trailing `\\r`s."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line.rstrip("\r") for line in lines] if "\r" in text else lines
 
 
 def parser_directives(lines: list[str]) -> dict[str, str]:
@@ -98,23 +124,23 @@ def split_instructions(
     while index < len(lines):
         line = lines[index]
         index += 1
-        if _COMMENT.match(line) or (pending is not None and not line.strip()):
+        if _COMMENT.match(line) or (pending is not None and _BLANK.fullmatch(line)):
             continue
-        text = line
         if pending is None:
-            match = _INSTRUCTION.match(line)
-            if not match:
+            if not line.strip():
                 continue
-            pending = RawInstruction(match.group(1).upper(), "", index, index)
-            pieces, has_value = [], False
-            text = match.group(2) or ""
+            pending = RawInstruction("", "", index, index)
+            pieces = []
         pending.end_line = index
-        # While the value is empty, a continuation line joins it without its indentation.
-        pieces.append(_without_escape(text if has_value else text.lstrip(), escape))
-        has_value = has_value or bool(pieces[-1])
-        if line.rstrip().endswith(escape):
+        goes_on = _goes_on(line, escape)
+        pieces.append(line.rstrip(" \t")[:-1] if goes_on else line.rstrip())
+        if goes_on:
             continue  # the instruction goes on in the next line
-        pending.value = "".join(pieces)
+        match = _INSTRUCTION.match("".join(pieces))
+        if match is None:  # only characters Python takes for blanks
+            pending = None
+            continue
+        pending.keyword, pending.value = match.group(1).upper(), match.group(2) or ""
         if problems is not None and len(found) == MAX_INSTRUCTIONS:
             reason = f"more than {MAX_INSTRUCTIONS:,} instructions; the rest was not scanned"
             problems.append(ParseError(reason, pending.start_line))
@@ -135,35 +161,31 @@ def _opens_heredocs(instruction: RawInstruction) -> bool:
     return keyword in _WITH_HEREDOCS
 
 
-def _without_escape(text: str, escape: str) -> str:
-    """The text without trailing whitespace and a continuation's escape character."""
-    text = text.rstrip()
-    return text[:-1] if text.endswith(escape) else text
+def _goes_on(line: str, escape: str) -> bool:
+    """Whether the line goes on in the next: it ends with the escape character and spaces or
+    tabs, and that character is not escaped itself (BuildKit's lineContinuationRegex)."""
+    text = line.rstrip(" \t")
+    return text.endswith(escape) and not text.endswith(escape + escape)
 
 
 def heredoc_markers(value: str) -> list[tuple[bool, str]]:
-    """(strip_tabs, delimiter) of each heredoc an instruction opens; quoted text is skipped.
-
-    What `MARKER_OR_QUOTED.finditer` finds, without retrying a `"` inside an unclosed string:
-    each `"` there is escaped, and a string opened at it would end where the first one did
-    (`re` would rescan to that end from every `\"` of a long run: quadratic)."""
+    """(strip_tabs, delimiter) of each heredoc an instruction opens: each of its words (quoted
+    text and escaped blanks kept in one) that BuildKit reads as one."""
+    if "<<" not in value:
+        return []
     markers = []
-    position, unclosed_end = 0, 0
-    while start := _MARKER_START.search(value, position):
-        index = start.start()
-        if value[index] == '"' and index < unclosed_end:
-            position = index + 1
-            continue
-        match = MARKER_OR_QUOTED.match(value, index)
-        if match is None:
-            unclosed = _DOUBLE_QUOTED_PREFIX.match(value, index)  # a `"` that never closes
-            unclosed_end = unclosed.end() if unclosed else unclosed_end
-            position = index + 1
-            continue
-        if match.group(3):
+    for word in docker_words(value, dequote=False):
+        match = _HEREDOC_WORD.fullmatch(_LEXED.sub(_lexed, word)) if "<<" in word else None
+        if match:
             markers.append((match.group(1) == "-", match.group(3)))
-        position = match.end()
     return markers
+
+
+def _lexed(match: re.Match[str]) -> str:
+    """A quoted text as written, an escaped character without its escape, a variable as the
+    empty text it is where BuildKit looks for heredocs."""
+    text = match.group(0)
+    return text if text[0] in "'\"" else match.group(1) or ""
 
 
 def _read_heredocs(lines: list[str], index: int, instruction: RawInstruction) -> int:
@@ -174,7 +196,7 @@ def _read_heredocs(lines: list[str], index: int, instruction: RawInstruction) ->
         while index < len(lines):
             line = lines[index].lstrip("\t") if strip_tabs else lines[index]
             index += 1
-            if line.rstrip() == delimiter:
+            if line == delimiter:
                 break
             body.append(line)
         instruction.heredocs.append(
