@@ -8,7 +8,8 @@ applies to an EKS cluster a `kubernetes` document (and each object a KubernetesP
 a partial one, and so is each patch a kustomization writes inline and what each of its
 replacements writes), and an ECS AppSpec's
 TargetService is an
-`ecs-service` document, which the ECS pack inspects like a service), and the names the
+`ecs-service` document, which the ECS pack inspects like a service, and a Dockerfile a Compose
+service writes inline a `dockerfile` one), and the names the
 generator of a file gave its resources (a CDK app's construct paths,
 guardlint.model.documents.ResourceName), and the types of the resources it holds (a
 template's, for the rules that declare theirs, guardlint.model.rules.Rule.resource_types), and
@@ -46,6 +47,7 @@ DERIVED_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("guardlint.documents.kustomize.replaced_values", "replaced_values"),
     ),
     "appspec": (("guardlint.documents.appspec", "target_services"),),
+    "compose": (("guardlint.documents.compose_dockerfiles", "inline_dockerfiles"),),
 }
 # kind -> (module, function) of the names its generator gave its resources.
 RESOURCE_NAMES: dict[str, tuple[str, str]] = {
