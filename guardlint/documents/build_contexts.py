@@ -83,14 +83,14 @@ def _built(directory: str, root: str, build: Any) -> tuple[str, str] | None:
         build = {"context": build}
     if not isinstance(build, dict) or "dockerfile_inline" in build:
         return None
-    context = _relative(directory, build.get("context", "."))
+    context = written_path(directory, build.get("context", "."))
     if context is None or not lies_inside(context, root):
         return None
-    dockerfile = _relative(context, build.get("dockerfile", "Dockerfile"))
+    dockerfile = written_path(context, build.get("dockerfile", "Dockerfile"))
     return None if dockerfile is None else (dockerfile, context)
 
 
-def _relative(directory: str, value: Any) -> str | None:
+def written_path(directory: str, value: Any) -> str | None:
     """A relative path written in Compose, normalised from `directory`; None for one this scan
     cannot follow (left to a variable, remote, absolute, not text)."""
     if not isinstance(value, str) or not value.strip():

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+from guardlint.documents.build_contexts import written_path
 from guardlint.documents.compose import services
 from guardlint.documents.dockerfile import build_model
 from guardlint.documents.dockerfile_data import model_data
@@ -57,23 +58,16 @@ def _at_lines(text_lines: list[str], block_line: int) -> list[str]:
     """The text's lines at the file's lines of the block below `block_line`, its parser
     directives kept at the top (a blank line before them would end them)."""
     count = len(parser_directives(text_lines))
-    if count > block_line:
-        return [""] * block_line + text_lines
-    directives = text_lines[:count]
-    return directives + [""] * (block_line - count) + [""] * count + text_lines[count:]
+    return text_lines[:count] + [""] * block_line + text_lines[count:]
 
 
 def _context_ignore(document: Document, build: YamlMap) -> tuple | None:
     """The ignore file of the service's build context, as guardlint.documents.build_contexts
     reads it for a Dockerfile on disk."""
     source = document.source
-    context = build.get("context", ".")
-    if source is None or source.root is None or not isinstance(context, str):
+    if source is None or source.root is None:
         return None
-    text = context.strip()
-    if not text or "$" in text or "://" in text or text.startswith("git@") or os.path.isabs(text):
+    context = written_path(os.path.dirname(os.path.abspath(source.path)), build.get("context", "."))
+    if context is None or not lies_inside(context, os.path.abspath(source.root)):
         return None
-    directory = os.path.normpath(os.path.join(os.path.dirname(source.path), text))
-    if not lies_inside(directory, os.path.abspath(source.root)):
-        return None
-    return read_dockerignore(source, directory)
+    return read_dockerignore(source, context)
