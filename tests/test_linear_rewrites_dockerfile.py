@@ -88,7 +88,8 @@ def _old_heredoc_markers(value: str) -> list[tuple[bool, str]]:
 def buildkit_agrees(lines: list[str], escape: str) -> bool:
     """Whether BuildKit reads the lines as dockerfile-parse does: no keyword cut by a line
     continuation, no escaped escape or blank but a space or tab after a last escape, no marker
-    that is not a word of its own, no delimiter with blanks after it."""
+    that is not a word of its own (on a line or in an instruction's joined value), no delimiter
+    with blanks after it."""
     for line in lines:
         first = line.split(None, 1)[0] if line.strip() else ""
         end = line.rstrip(" \t")
@@ -96,7 +97,9 @@ def buildkit_agrees(lines: list[str], escape: str) -> bool:
             return False
         if _old_heredoc_markers(line) != heredoc_markers(line):
             return False
-    return True
+    # A marker may also be glued to a word by a continuation (`RUN a=\` then `<<EOF`).
+    values = [entry["value"] for entry in old_structure(lines)]
+    return all(_old_heredoc_markers(value) == heredoc_markers(value) for value in values)
 
 
 def old_split(lines: list[str], escape: str) -> list[tuple[Any, ...]]:
@@ -145,6 +148,7 @@ LINE = text_of(
 @EXAMPLES
 @given(st.lists(LINE, max_size=14))
 @example(["# escape=`RUN", "\\", ""])  # not a directive to dockerfile-parse: backslash escapes
+@example(["RUN # escape=\\", "<<EOF"])  # a marker glued to a word by the continuation
 def test_dockerfile_split(lines):
     escape = escape_character(parser_directives(lines))
     assume(buildkit_agrees(lines, escape))
