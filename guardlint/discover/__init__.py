@@ -158,13 +158,16 @@ def discover(
     shard: Shard | None = None,
     cdk_assets: bool = False,
     statuses: bool = False,
+    named_kind: str | None = None,
 ) -> Discovery:
     """Every file under `paths` that some pack may scan, in a stable order; with `shard`, only
     the files, skips and errors of that slice; with `cdk_assets`, the asset staging folders of
     CDK cloud assemblies too; with `statuses`, each file's status as listed where it was
-    reached through no link (SourceFile.status)."""
+    reached through no link (SourceFile.status); with `named_kind`, a file of no IaC name too,
+    as that kind (a file a scanned file names: guardlint.engine.named_files)."""
     result = Discovery()
     walker = _Walker(root, list(excludes), result, shard, cdk_assets, statuses)
+    walker.named_kind = named_kind
     by_real_path: dict[str, int] = {}  # a file's real path -> its index in result.files
     for path in paths:
         for source, real in walker.walk(os.path.abspath(path)):
@@ -218,6 +221,7 @@ class _Walker:
         self.cdk_assets = cdk_assets
         self.statuses = statuses
         self.assemblies = AssemblyEntries(root)
+        self.named_kind: str | None = None  # the kind of a file of no IaC name, if any
 
     def owns(self, rel_path: str) -> bool:
         return self.shard is None or self.shard.owns(rel_path)
@@ -310,7 +314,7 @@ class _Walker:
             )
         if not is_file:
             return self._skip(item, False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
-        kind = kind_by_name(name)
+        kind = kind_by_name(name) or self.named_kind
         if item.in_templates and not _chart_manifest(name, kind):
             return self._skip(item, False, HELM_TEMPLATE)
         if kind is None:

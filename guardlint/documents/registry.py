@@ -49,6 +49,12 @@ DERIVED_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "appspec": (("guardlint.documents.appspec", "target_services"),),
     "compose": (("guardlint.documents.compose_dockerfiles", "inline_dockerfiles"),),
 }
+# kind -> (module, function) of the files a document of the kind names that its tool reads as
+# IaC of a kind guardlint judges, whatever their names: (absolute path, kind) of each
+# (guardlint.engine.named_files judges them).
+NAMED_FILES: dict[str, tuple[str, str]] = {
+    "compose": ("guardlint.documents.compose_named", "named_files"),
+}
 # kind -> (module, function) of the names its generator gave its resources.
 RESOURCE_NAMES: dict[str, tuple[str, str]] = {
     "cloudformation": ("guardlint.documents.cloudformation.cdk", "cdk_resource_names"),
@@ -88,6 +94,13 @@ def derived_documents(document: Document) -> list[Document]:
     for item in derived:
         item.resource_names = item.resource_names or document.resource_names
     return derived
+
+
+def named_files(document: Document) -> list[tuple[str, str]]:
+    """(absolute path, kind) of each file `document` names to be judged as IaC (see
+    NAMED_FILES); none for most kinds."""
+    target = NAMED_FILES.get(document.kind)
+    return [] if target is None else list(_load(*target)(document))
 
 
 def resource_types(document: Document) -> frozenset[str] | None:

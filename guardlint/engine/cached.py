@@ -342,12 +342,13 @@ def _outcome_data(outcome: FileOutcome) -> dict[str, Any]:
         "kinds": dict(outcome.kinds),
         "findings": [finding_record(finding, outcome.rel_path) for finding in outcome.findings],
         "superseded_named": sorted(outcome.superseded_named),
+        "named": [list(item) for item in outcome.named],
     }
 
 
 def _compared(outcome: FileOutcome) -> tuple:
     return (outcome.status, outcome.skip_reason, outcome.kinds, outcome.findings,
-            outcome.superseded_named)  # fmt: skip
+            outcome.superseded_named, outcome.named)  # fmt: skip
 
 
 def _outcome(data: Any, rel_path: str, records: RecordReader) -> FileOutcome:
@@ -365,7 +366,10 @@ def _outcome(data: Any, rel_path: str, records: RecordReader) -> FileOutcome:
     superseded_named = data["superseded_named"]
     if type(superseded_named) is not list or not all(type(i) is str for i in superseded_named):
         raise ValueError("superseded rules are named by their IDs")
+    named = tuple(tuple(item) for item in data["named"])
+    if not all(len(item) == 2 and all(type(i) is str for i in item) for item in named):
+        raise ValueError("a named file is a path and a kind")
     counted: Counter = Counter()
     dict.update(counted, kinds)  # what Counter(kinds) gives, without its Python-level checks
     return FileOutcome(rel_path, status, findings, counted, skip_reason,
-                       set(superseded_named), reused=True)  # fmt: skip
+                       set(superseded_named), reused=True, named=named)  # fmt: skip

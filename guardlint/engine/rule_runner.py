@@ -117,6 +117,9 @@ class FileOutcome:
     # are those of the rules that finished: guardlint.engine.evaluation)
     complete: bool = True
     reused: bool = False  # from the result cache (guardlint.engine.cached), not scanned now
+    # (path relative to the scan root, kind) of each file its documents name to be judged as
+    # IaC (guardlint.engine.named_files), in order, each once.
+    named: tuple[tuple[str, str], ...] = ()
 
 
 def check_for(rule: Rule) -> Check:

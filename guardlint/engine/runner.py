@@ -6,9 +6,11 @@ The runner knows no rule: guardlint.checks.registry gives the code of each (a de
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 from guardlint.documents import UNPARSABLE, ParsedFile, parse_file
+from guardlint.documents.registry import named_files
 from guardlint.engine.budget import FileTimeout, grace_seconds, time_budget
 from guardlint.engine.evaluation import evaluate
 from guardlint.engine.making import FindingsMaker, parse_problem
@@ -23,6 +25,7 @@ from guardlint.findings.make import make_finding
 from guardlint.knowledge.per_file import forget_file
 from guardlint.model.documents import PARSED_FROM_FILE, Document, Region, SourceFile
 from guardlint.model.findings import Hit
+from guardlint.parse.inputs import lies_inside, relative_path
 from guardlint.parse.text import ParseError
 
 
@@ -61,17 +64,32 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         documents.append(
             Document(FILE_KIND, source.rel_path, None, parsed.lines, source=source, meta=meta)
         )
+    named = _named(source, parsed.documents)
     evaluation = evaluate(documents, runner)
     maker = FindingsMaker(source, parsed, documents, evaluation, runner)
     # Past the budget, the findings of the rules that finished are made within a grace budget.
     grace = grace_seconds(runner.options.file_timeout) if evaluation.stop else None
     try:
         with time_budget(grace):
-            return maker.outcome()
+            outcome = maker.outcome()
     except FileTimeout as exc:  # the file's budget, or past a stop the grace budget
-        return maker.cut_short(exc)
+        outcome = maker.cut_short(exc)
     except Exception:
         if evaluation.stop is None:
             raise
         # A check's cache left half made where the budget stopped it.
-        return maker.cut_short(evaluation.stop.timeout)
+        outcome = maker.cut_short(evaluation.stop.timeout)
+    outcome.named = named
+    return outcome
+
+
+def _named(source: SourceFile, documents: list[Document]) -> tuple[tuple[str, str], ...]:
+    """(path relative to the scan root, kind) of each file the documents name to be judged
+    as IaC, each once, of those inside the root as written (guardlint.engine.named_files
+    decides the rest)."""
+    if source.root is None:
+        return ()
+    root = os.path.abspath(source.root)
+    named = (item for document in documents for item in named_files(document))
+    inside = {(relative_path(path, root), kind): None for path, kind in named if lies_inside(path, root)}
+    return tuple(inside)

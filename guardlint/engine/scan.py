@@ -3,13 +3,15 @@ collect the findings in a stable order."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from guardlint.discover import NOT_IAC_CONTENT, discover, scan_root
-from guardlint.discover.names import DOCUMENT_KINDS_BY_NAME
+from guardlint.discover import NOT_IAC_CONTENT, NOT_IAC_NAME, discover, scan_root
+from guardlint.discover.names import DOCUMENT_KINDS_BY_NAME, kind_by_name
+from guardlint.engine.named_files import MAX_NAMED_FILES, MAX_ROUNDS, named_sources
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.outcomes import file_outcomes
 from guardlint.engine.rule_runner import (
@@ -23,6 +25,7 @@ from guardlint.findings.numbering import numbered
 from guardlint.model.documents import SKIPPED, UNPARSABLE, Region, SourceFile
 from guardlint.model.findings import SORT_KEY, Finding, Hit
 from guardlint.model.rules import Rule
+from guardlint.parse.inputs import lies_inside
 from guardlint.parse.recorder import snapshot
 from guardlint.rulebook import Rulebook, load_rulebook
 
@@ -102,6 +105,37 @@ def _kinds_found(files: list[SourceFile]) -> frozenset[str] | None:
     return frozenset(kinds)
 
 
+def _scan_files(
+    files: list[SourceFile],
+    runner: RuleRunner,
+    options: ScanOptions,
+    result: ScanResult,
+    progress: Callable[[int, int, FileOutcome], None] | None,
+) -> None:
+    """Scan `files`, then the files they name to be judged as IaC that discovery passed over
+    by their names (guardlint.engine.named_files), round after round."""
+    known = {source.rel_path for source in files}
+    done, total, room = 0, len(files), MAX_NAMED_FILES
+    walked = [os.path.abspath(path) for path in options.paths]
+    for _ in range(MAX_ROUNDS + 1):
+        named: dict[tuple[str, str], None] = {}
+        for outcome in file_outcomes(files, runner, options):
+            done += 1
+            if progress is not None:
+                progress(done, total, outcome)
+            _add(result, outcome)
+            named.update(dict.fromkeys(outcome.named))
+        if not named or room <= 0:
+            return
+        files = named_sources(named, known, result.root, options, room)
+        room, total = room - len(files), total + len(files)
+        for source in files:  # counted by discovery as not IaC by name, where it walked there
+            by_name = kind_by_name(os.path.basename(source.path)) is not None
+            if not by_name and any(lies_inside(source.path, path) for path in walked):
+                result.skipped_files -= Counter({NOT_IAC_NAME: 1})
+                result.files[SKIPPED] -= 1
+
+
 def scan(
     options: ScanOptions,
     rulebook: Rulebook | None = None,
@@ -136,10 +170,7 @@ def scan(
     if discovery.errors:
         _add_unreadable(result, discovery.errors, rulebook.by_id[PARSE_ERROR_RULE])
     with snapshot():
-        for done, outcome in enumerate(file_outcomes(files, runner, options), 1):
-            if progress is not None:
-                progress(done, len(files), outcome)
-            _add(result, outcome)
+        _scan_files(files, runner, options, result, progress)
     findings = [
         f
         for f in _deduplicate(result.findings)
