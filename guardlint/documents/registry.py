@@ -54,6 +54,8 @@ DERIVED_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {
 # (guardlint.engine.named_files judges them).
 NAMED_FILES: dict[str, tuple[str, str]] = {
     "compose": ("guardlint.documents.compose_named", "named_files"),
+    "codebuild-project": ("guardlint.documents.codebuild.named_buildspecs", "named_buildspecs"),
+    "cloudformation": ("guardlint.documents.cloudformation.nested_templates", "nested_templates"),
 }
 # kind -> (module, function) of the names its generator gave its resources.
 RESOURCE_NAMES: dict[str, tuple[str, str]] = {

@@ -91,5 +91,7 @@ def _named(source: SourceFile, documents: list[Document]) -> tuple[tuple[str, st
         return ()
     root = os.path.abspath(source.root)
     named = (item for document in documents for item in named_files(document))
-    inside = {(relative_path(path, root), kind): None for path, kind in named if lies_inside(path, root)}
+    inside = {
+        (relative_path(path, root), kind): None for path, kind in named if lies_inside(path, root)
+    }
     return tuple(inside)

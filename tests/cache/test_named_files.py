@@ -8,22 +8,30 @@ import pytest
 
 from tests.cache.conftest import cached_scan, seen
 from tests.conftest import write_file
+from tests.hostile import test_named_aws_files as aws
 from tests.hostile.test_named_iac_files import BASE, COMPOSE, DB, IMAGE
 
+SAFE_BUILDSPEC = "version: 0.2\nphases:\n  build:\n    commands:\n      - make\n"
+SAFE_NESTED = aws.NESTED.replace("0.0.0.0/0", "10.0.0.0/8")
+# named file -> (naming file and its text, the file's text, a rule it breaks, a fixed text)
 EDITS = {
-    "docker/web.image": (IMAGE, "DKR001", "FROM alpine:3.22\nUSER app\n"),
-    "parts/db.conf": (DB, "CMP001", DB.replace("privileged: true", "read_only: true")),
-    "parts/base.conf": (BASE, "CMP003", BASE.replace("network_mode: host", "read_only: true")),
+    "docker/web.image": (COMPOSE, IMAGE, "DKR001", "FROM alpine:3.22\nUSER app\n"),
+    "parts/db.conf": (COMPOSE, DB, "CMP001", DB.replace("privileged: true", "read_only: true")),
+    "parts/base.conf": (COMPOSE, BASE, "CMP003", BASE.replace("network_mode: host", "ipc: none")),
+    "ci/build.cfg": (aws.TEMPLATE, aws.BUILDSPEC, "CBD004", SAFE_BUILDSPEC),
+    "stacks/nested.tmpl": (aws.TEMPLATE, aws.NESTED, "CFN006", SAFE_NESTED),
+    "app.txt": (aws.TEMPLATE, aws.NESTED, "CFN006", SAFE_NESTED),
 }
 
 
 @pytest.mark.parametrize("named", sorted(EDITS))
 def test_editing_only_the_named_file_changes_the_findings(tmp_path, named):
     tree, cache = tmp_path / "tree", tmp_path / "cache"
-    write_file(tree, "compose.yaml", COMPOSE)
-    for path, (text, _, _) in EDITS.items():
-        write_file(tree, path, text)
-    _, rule, fixed = EDITS[named]
+    naming, _, rule, fixed = EDITS[named]
+    write_file(tree, "compose.yaml" if naming == COMPOSE else "template.yaml", naming)
+    for path, (other, text, _, _) in EDITS.items():
+        if other == naming:
+            write_file(tree, path, text)
     first = cached_scan(tree, cache)
     assert (rule, named) in {(f.rule_id, f.path) for f in first.findings}
     assert seen(cached_scan(tree, cache)) == seen(first)
@@ -31,4 +39,4 @@ def test_editing_only_the_named_file_changes_the_findings(tmp_path, named):
     again = cached_scan(tree, cache)
     assert seen(again) == seen(cached_scan(tree, None))
     assert (rule, named) not in {(f.rule_id, f.path) for f in again.findings}
-    assert again.reused_files >= 1  # the Compose file's outcome, named files and all
+    assert again.reused_files >= 1  # the naming file's outcome, named files and all

@@ -6,7 +6,8 @@ the template's own lines (guardlint.documents.cloudformation.embedded_text). The
 is read as the Fn::Sub it equals, as a `!Sub` buildspec is: its values CloudFormation
 substitutes; a text that parses only once joined, around values the template cannot resolve,
 is read with those parts unknown. A BuildSpec
-that names a file in the source or an S3 object is not followed."""
+that names a file in the source is judged as that file (named_buildspecs.py); an S3 object is
+not followed."""
 
 from __future__ import annotations
 
