@@ -4,8 +4,11 @@ reuses the naming file's outcome still judges it."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from guardlint.engine import scan_pack
 from tests.cache.conftest import cached_scan, seen
 from tests.conftest import write_file
 from tests.hostile import test_named_aws_files as aws
@@ -22,6 +25,16 @@ EDITS = {
     "stacks/nested.tmpl": (aws.TEMPLATE, aws.NESTED, "CFN006", SAFE_NESTED),
     "app.txt": (aws.TEMPLATE, aws.NESTED, "CFN006", SAFE_NESTED),
 }
+
+
+@pytest.fixture(autouse=True, params=["entries", "pack", "settled pack"])
+def entry_lookup(request, monkeypatch) -> None:
+    """Each test with the entries read one by one, from the scan's pack, and from a pack that
+    knows every file by its status."""
+    if request.param != "entries":
+        monkeypatch.setattr(scan_pack, "MIN_FILES", 1)
+    if request.param == "settled pack":
+        monkeypatch.setattr(scan_pack, "time_ns", lambda: time.time_ns() + 60 * 10**9)
 
 
 @pytest.mark.parametrize("named", sorted(EDITS))
