@@ -17,7 +17,7 @@ import functools
 import json
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -219,6 +219,11 @@ def _compiled_index() -> _Index | None:
 
 def is_known_service(prefix: str) -> bool:
     return prefix.lower() in _index().services
+
+
+def known_services() -> Collection[str]:
+    """The lower-case prefixes of every service the database lists."""
+    return _index().services.keys()
 
 
 @functools.lru_cache(maxsize=1024)

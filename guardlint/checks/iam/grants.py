@@ -10,7 +10,6 @@ never one Fn::If branch's Action with the other branch's Resource.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -38,8 +37,8 @@ from guardlint.knowledge.iam_actions import (
     expand,
     scoped_at_levels,
     scoped_names,
-    services_matching,
 )
+from guardlint.knowledge.iam_wildcards import together_every_service, whole_services
 from guardlint.model.documents import Document, Region
 from guardlint.model.findings import Hit
 from guardlint.model.rules import Rule
@@ -47,7 +46,8 @@ from guardlint.model.rules import Rule
 
 @check("IAM001")
 def admin_access(document: Document, rule: Rule) -> Iterator[Hit]:
-    """Statements allowing every action (`*`, `*:*`) on every resource; in a resource policy,
+    """Statements allowing every action (`*`, `*:*`, any glob of them all: `*:?*`) on every
+    resource; in a resource policy,
     not those handing control to an account's IAM, and not where a Deny (of the policy, or of
     another its holders hold) refuses every action, or every resource but a few (IAM002 and
     the narrower rules judge what it still grants)."""
@@ -66,20 +66,32 @@ def _admin_access(policy: Policy) -> Iterator[Hit]:
             if policy.kind == RESOURCE
             else "whoever holds it is a full administrator of the account"
         )
-        for item in statement.actions:
-            if is_full_wildcard(item):
-                yield policy_hit(
-                    policy,
-                    statement,
-                    f"{policy.where(statement)} allows every action (`{item.text}`) on every "
-                    f"resource: {consequence}.",
-                    item.region,
-                )
+        for entries, region in _every_action(statement):
+            yield policy_hit(
+                policy,
+                statement,
+                f"{policy.where(statement)} allows every action ({entries}) on every "
+                f"resource: {consequence}.",
+                region,
+            )
 
 
-# `s3:*`, or with wildcards in the service prefix (`s3*:*`, `ec2*:*`): every action of each
-# service whose prefix fits, as IAM matches the whole `service:action` text.
-_SERVICE_WILDCARD = re.compile(r"^([A-Za-z0-9*?-]+):\*$")
+def _every_action(statement: Statement) -> Iterator[tuple[str, Region]]:
+    """Each Action entry granting every action of every service, or else the entries that
+    together grant every service whole (`a*:*`, `b*:*` ... `x*:*`), as written and where."""
+    whole = [item for item in statement.actions if is_full_wildcard(item)]
+    if whole:
+        yield from ((f"`{item.text}`", item.region) for item in whole)
+        return
+    if len(statement.actions) > 1 and together_every_service(_texts(statement)):
+        entries = [
+            f"`{item.text}`" for item in statement.actions if whole_services(item.text or "")
+        ]
+        yield listing(entries), statement.actions[0].region
+
+
+def _texts(statement: Statement) -> tuple[str, ...]:
+    return tuple(item.text for item in statement.actions if item.text is not None)
 
 
 def _refused(actions: tuple[Action, ...], denied: Denials) -> bool:
@@ -129,8 +141,7 @@ def _wildcard_service_action(policy: Policy) -> Iterator[Hit]:
             (item, service, actions)
             for item in statement.actions
             if not is_full_wildcard(item)
-            and (form := _SERVICE_WILDCARD.match((item.text or "").strip()))
-            for service in services_matching(form.group(1))
+            for service in whole_services(item.text or "")
             if not _refused(actions := expand(f"{service}:*"), denied)
         ]
         if not found:

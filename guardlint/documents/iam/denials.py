@@ -32,6 +32,7 @@ from guardlint.documents.iam.resources import (
 )
 from guardlint.documents.iam.values import Item, branches
 from guardlint.knowledge.iam_actions import Action, expand
+from guardlint.knowledge.iam_wildcards import grants_every_action
 
 # Policy.views key holding a policy's own Denial (every policy of its holders asks for it).
 _CACHE_KEY = "iam_denial"
@@ -44,8 +45,8 @@ COVERING_BUDGET = "iam_covering_budget"
 
 
 def is_full_wildcard(item: Item) -> bool:
-    """The Action entry `*` or `*:*`: every action of every service."""
-    return item.text is not None and item.text.strip() in ("*", "*:*")
+    """An Action entry of every action of every service: `*`, `*:*`, `*:?*` ..."""
+    return item.text is not None and grants_every_action(item.text)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import Action, expand, matches
+from guardlint.knowledge.iam_wildcards import matches_every_text
 
 _ANY_PARTITION = re.compile(r"^(\*+|aws[\w-]*)$", re.IGNORECASE)
 # The resource part of a full ARN of wildcards: `*`, or `*/*` as some write it.
@@ -50,7 +51,9 @@ def is_any_resource(item: Item) -> bool:
 def is_any_resource_text(text: str) -> bool:
     """`*`, or `arn:` and a partition followed by fields of only `*` (`arn:aws:*:*:*:*`), or
     cut short (`arn:*`, `arn:aws:*`): IAM's `*` matches colons, so the last one matches the
-    rest of any ARN. An empty field (`arn:aws:*::*`) or a sixth one does not."""
+    rest of any ARN. An empty field (`arn:aws:*::*`) or a sixth one does not. A field no ARN
+    leaves empty (partition, service, resource, or the rest of a short one) may also be `?*`,
+    which matches every text but the empty one; a region or account may be empty (S3's)."""
     text = text.strip()
     fields = text.split(":", 6)
     if len(fields) == 1:
@@ -58,12 +61,15 @@ def is_any_resource_text(text: str) -> bool:
     if fields[0].lower() != "arn" or len(fields) > 6:
         return False
     if len(fields) == 2:
-        return _stars(fields[1])  # `arn:*`: the partition's star takes the rest
-    last = fields[-1]
+        return matches_every_text(fields[1])  # `arn:*`: the partition's star takes the rest
+    partition, *middle, last = fields[1:]
     return (
-        bool(_ANY_PARTITION.match(fields[1]))
-        and all(_stars(part) for part in fields[2:-1])
-        and (bool(_ANY_RESOURCE_PART.match(last)) if len(fields) == 6 else _stars(last))
+        (bool(_ANY_PARTITION.match(partition)) or matches_every_text(partition))
+        and all(matches_every_text(part) for part in middle[:1])  # the service
+        and all(_stars(part) for part in middle[1:])  # region and account
+        and (
+            matches_every_text(last) or (len(fields) == 6 and bool(_ANY_RESOURCE_PART.match(last)))
+        )
     )
 
 
