@@ -62,6 +62,8 @@ EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "AWS::SSO::PermissionSet": (("InlinePolicy", DOCUMENT, IDENTITY),),
     "AWS::S3::BucketPolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
     "AWS::S3::AccessPoint": (("Policy", DOCUMENT, RESOURCE),),
+    "AWS::S3::MultiRegionAccessPointPolicy": (("Policy", DOCUMENT, RESOURCE),),
+    "AWS::S3ObjectLambda::AccessPointPolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
     "AWS::SQS::QueuePolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
     "AWS::SQS::QueueInlinePolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
     "AWS::SNS::TopicPolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
@@ -107,6 +109,9 @@ _VPC_ONLY_PROPERTY = {
     "AWS::Elasticsearch::Domain": "VPCOptions",
     "AWS::S3::AccessPoint": "VpcConfiguration",
 }
+# An Object Lambda Access Point's public access block "is turned on and can not be edited"
+# (S3 Control API, GetAccessPointForObjectLambda): its policy admits no public request.
+_NEVER_PUBLIC = frozenset({"AWS::S3ObjectLambda::AccessPointPolicy"})
 
 
 @dataclass
@@ -152,11 +157,7 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                     "policy_name": found.policy_name,
                     "template": evaluator,
                     # The resource takes no public request whatever its policy says (IAM005).
-                    "closed_to_public": _VPC_ONLY_PROPERTY.get(resource_type, "") in properties
-                    or (
-                        resource_type == "AWS::S3::AccessPoint"
-                        and properties.get("PublicAccessBlockConfiguration") is None
-                    ),
+                    "closed_to_public": _closed_to_public(evaluator, resource_type, properties),
                     PUBLIC_ACCESS_BLOCKS: _public_access_blocks(
                         evaluator, resource_type, properties
                     ),
@@ -172,20 +173,45 @@ def embedded_policies(template: Document) -> Iterator[Document]:
     yield from documents
 
 
-def _public_access_blocks(evaluator: Template, resource_type: str, properties: Any) -> list:
-    """The public access blocks S3 applies to a bucket or access point policy's requests, any
-    of which may refuse a public one: an access point's own (AWS enables all four settings on
-    an access point unless its creation disables them: closed_to_public) and that of the
-    bucket its or a bucket policy's Bucket `Ref`s in the template."""
-    blocks = []
+def _closed_to_public(evaluator: Template, resource_type: str, properties: Any) -> bool:
+    """A resource policy no public request reaches: one placed in a VPC, an Object Lambda
+    Access Point's, or an access point's or Multi-Region Access Point's (its own, or the one of
+    the template its MrapName `Ref`s) whose creation keeps AWS's default public access block,
+    all four settings on."""
+    if resource_type in _NEVER_PUBLIC or _VPC_ONLY_PROPERTY.get(resource_type, "") in properties:
+        return True
+    point = _access_point(evaluator, resource_type, properties)
+    return point is not None and point.get("PublicAccessBlockConfiguration") is None
+
+
+def _access_point(evaluator: Template, resource_type: str, properties: Any) -> Any:
+    """The properties of the access point a policy belongs to, when the template creates it."""
     if resource_type == "AWS::S3::AccessPoint":
-        blocks.append(properties.get("PublicAccessBlockConfiguration"))
-    elif resource_type != "AWS::S3::BucketPolicy":
-        return []
-    call = intrinsic(properties.get("Bucket"))
-    bucket = call[1] if call and call[0] == "Ref" and isinstance(call[1], str) else None
-    if bucket is not None and evaluator.resource_type(bucket) == "AWS::S3::Bucket":
-        blocks.append(evaluator.properties(bucket).get("PublicAccessBlockConfiguration"))
+        return properties
+    if resource_type == "AWS::S3::MultiRegionAccessPointPolicy":
+        return _referenced(evaluator, properties.get("MrapName"), "AWS::S3::MultiRegionAccessPoint")
+    return None
+
+
+def _referenced(evaluator: Template, value: Any, resource_type: str) -> Any:
+    """The properties of the template's resource of that type a value `Ref`s, else None."""
+    call = intrinsic(value)
+    name = call[1] if call and call[0] == "Ref" and isinstance(call[1], str) else None
+    if name is None or evaluator.resource_type(name) != resource_type:
+        return None
+    return evaluator.properties(name)
+
+
+def _public_access_blocks(evaluator: Template, resource_type: str, properties: Any) -> list:
+    """The public access blocks S3 applies to a bucket or (Multi-Region) access point policy's
+    requests, any of which may refuse a public one: an access point's own (AWS enables all four
+    settings on an access point unless its creation disables them: closed_to_public) and that
+    of the bucket its or a bucket policy's Bucket `Ref`s in the template."""
+    point = _access_point(evaluator, resource_type, properties)
+    blocks = [] if point is None else [point.get("PublicAccessBlockConfiguration")]
+    if resource_type in ("AWS::S3::AccessPoint", "AWS::S3::BucketPolicy"):
+        bucket = _referenced(evaluator, properties.get("Bucket"), "AWS::S3::Bucket")
+        blocks.append(None if bucket is None else bucket.get("PublicAccessBlockConfiguration"))
     return [block for block in blocks if block is not None]
 
 
