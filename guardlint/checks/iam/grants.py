@@ -47,10 +47,9 @@ from guardlint.model.rules import Rule
 @check("IAM001")
 def admin_access(document: Document, rule: Rule) -> Iterator[Hit]:
     """Statements allowing every action (`*`, `*:*`, any glob of them all: `*:?*`) on every
-    resource; in a resource policy,
-    not those handing control to an account's IAM, and not where a Deny (of the policy, or of
-    another its holders hold) refuses every action, or every resource but a few (IAM002 and
-    the narrower rules judge what it still grants)."""
+    resource; in a resource policy, not those handing control to an account's IAM, and not
+    where a Deny (of the policy, or of another its holders hold) refuses every action, or every
+    resource but a few (IAM002 and the narrower rules judge what it still grants)."""
     return per_deployment(document, _admin_access)
 
 
