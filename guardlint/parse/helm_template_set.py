@@ -31,7 +31,7 @@ from typing import TypeVar
 
 from guardlint.parse import recorder
 from guardlint.parse.beneath import resolve_beneath
-from guardlint.parse.helm_actions import string_literal
+from guardlint.parse.helm_pipelines import string_literal
 from guardlint.parse.inputs import InputError, names_nothing, read_scanned_file, relative_path
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.lookups import HELM_NAME

@@ -30,7 +30,8 @@ from collections.abc import Callable
 from re import Match
 from typing import NamedTuple
 
-from guardlint.parse.helm_actions import Action, Variants, read_action, variants
+from guardlint.parse.helm_actions import Variants, variants
+from guardlint.parse.helm_pipelines import Action, read_action
 from guardlint.parse.inputs import relative_path
 from guardlint.parse.lazy_pattern import LazyPattern
 

@@ -8,7 +8,8 @@ import random
 
 import pytest
 
-from guardlint.parse.helm_actions import Action, variants
+from guardlint.parse.helm_actions import variants
+from guardlint.parse.helm_pipelines import Action
 
 
 def _actions(rng: random.Random, depth: int, in_body: bool) -> list[Action]:
