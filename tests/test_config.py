@@ -9,7 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from guardlint.cli import cli
-from guardlint.config import STARTER_CONFIG, ConfigError, find_config, load_config
+from guardlint.config import ConfigError, load_config
+from guardlint.config.files import find_config
+from guardlint.config.starter import STARTER_CONFIG
 from guardlint.engine.options import ScanOptions
 from guardlint.model.rules import Severity
 from guardlint.parse.text import DEFAULT_MAX_BYTES

@@ -8,7 +8,7 @@ import click
 
 from guardlint.cli.output import STDOUT, write_output
 from guardlint.cli.shared import note
-from guardlint.config import STARTER_CONFIG
+from guardlint.config.starter import STARTER_CONFIG
 
 
 @click.command()

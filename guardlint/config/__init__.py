@@ -14,20 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from guardlint.config.errors import ConfigError
+from guardlint.config.files import PYPROJECT, find_config, read_config
 from guardlint.config.limits import check_file_timeout, parse_size
-from guardlint.config.toml import parse_toml, toml_table
+from guardlint.config.toml import toml_table
 from guardlint.discover.excludes import MAX_PATTERN_LENGTH, MAX_PATTERNS
 from guardlint.engine.options import ScanOptions
 from guardlint.model.documents import Region
 from guardlint.model.rules import Severity
-from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
+from guardlint.parse.inputs import confinement, lies_inside
 from guardlint.parse.located import YamlError, YamlMap, line_of
 from guardlint.parse.text import shown
 from guardlint.rulebook import Rulebook
 
 NEVER: Literal["never"] = "never"  # fail_on / --fail-on: findings never fail the run
-CONFIG_NAMES = (".guardlint.yaml", ".guardlint.yml")
-PYPROJECT = "pyproject.toml"
 
 # key -> what it holds (also the text of the error that lists the known keys)
 KEYS: dict[str, str] = {
@@ -44,54 +43,6 @@ KEYS: dict[str, str] = {
     "file_timeout": "seconds one file may take before it is reported unscanned (GL001)",
     "cdk_assets": "true: also scan the asset.* staging folders of CDK cloud assemblies",
 }
-# A config file is a few hundred bytes; a pyproject.toml a few kilobytes.
-CONFIG_MAX_BYTES = 1024 * 1024
-
-STARTER_CONFIG = """\
-# guardlint configuration (https://github.com/guardlint/guardlint/blob/main/docs/usage.md)
-# Every key is optional; an unknown key or rule ID is an error (exit 2).
-
-# Exit 1 when an unsuppressed finding has at least this severity.
-fail_on: high
-
-# Report only findings of at least this severity.
-min_severity: info
-
-# Paths not to scan (globs, relative to the scan root).
-exclude:
-  - "**/testdata/**"
-
-# Run only these rules or packs (leave empty to run everything).
-enable: []
-
-# Rules or packs not to run: rule IDs (DKR011) or pack names (compose).
-disable: []
-
-# Per-rule severity overrides.
-severity: {}
-#  DKR003: medium
-
-# Per-rule options (a name the rule does not have is an error that lists its options).
-options: {}
-#  CFN003:
-#    require_kms: true
-
-# Directories of your own declarative rule packs (see docs/usage.md#custom-policies).
-rule_dirs: []
-
-# Findings accepted earlier (`guardlint baseline create`); only new ones are reported.
-# baseline: .guardlint-baseline.json
-
-# Files larger than this are reported as unparsable instead of being read.
-max_file_size: 5MB
-
-# Seconds one file may take to parse and check before it is reported as unscanned.
-file_timeout: 30
-
-# Also scan the asset.* staging folders of CDK cloud assemblies (cdk.out), which copy code
-# that is scanned where it lives; for a pipeline stage that has only the assembly.
-cdk_assets: false
-"""
 
 
 @dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
@@ -199,41 +150,6 @@ def _suggest(word: str, choices: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def find_config(root: str) -> str | None:
-    """The config file that applies to a scan of `root`, if any.
-
-    A `.guardlint.yaml` that is there in any form (a FIFO, a link out of the repository) is
-    the config, and load_config says why it cannot be read. A pyproject.toml is one only when
-    it holds `[tool.guardlint]`; one that cannot be parsed is another tool's problem unless it
-    mentions guardlint, and then it is ours (a table we cannot read must not be ignored)."""
-    for name in CONFIG_NAMES:
-        path = os.path.join(root, name)
-        if os.path.lexists(path):
-            return path
-    pyproject = os.path.join(root, PYPROJECT)
-    if not os.path.lexists(pyproject):
-        return None
-    data = _read(pyproject, root)
-    try:
-        document = parse_toml(pyproject, data.decode("utf-8"))
-    except (UnicodeDecodeError, ConfigError) as exc:
-        if b"guardlint" not in data:
-            return None
-        if isinstance(exc, UnicodeDecodeError):
-            raise ConfigError(f"{pyproject}: config file is not UTF-8 text") from None
-        raise
-    if isinstance(document.get("tool"), dict) and "guardlint" in document["tool"]:
-        return pyproject
-    return None
-
-
-def _read(path: str, root: str | None) -> bytes:
-    try:
-        return read_input(path, CONFIG_MAX_BYTES, confinement(path, root))
-    except InputError as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc.reason}") from None
-
-
 def load_config(path: str | None, root: str | None = None) -> Config:
     """Read and check one config file (None: the empty config). `root` is the scan root: a
     config inside it is the repository's, and neither it nor the files it names may lead out
@@ -241,7 +157,7 @@ def load_config(path: str | None, root: str | None = None) -> Config:
     if path is None:
         return Config()
     try:
-        text = _read(path, root).decode("utf-8")
+        text = read_config(path, root).decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: config file is not UTF-8 text") from None
     if os.path.basename(path) == PYPROJECT or path.endswith(".toml"):
