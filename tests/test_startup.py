@@ -256,21 +256,6 @@ def test_kubernetes_scan_loads_no_dockerfile_iam_or_lambda_code_libraries(tmp_pa
     assert ("jsonpath_ng" in modules) == needs_jsonpath("kubernetes")
 
 
-def test_a_warm_scan_loads_no_parser_no_detector_and_no_suppression_code(tmp_path):
-    """Every outcome comes from the cache: nothing is parsed, classified, made into a finding,
-    redacted or suppressed again."""
-    write_file(tmp_path, "repo/svc/Dockerfile", DOCKERFILE)
-    write_file(tmp_path, "repo/k8s/pod.yaml", POD)
-    cold = imported_by(tmp_path, "scan", "repo", "--cache-dir", "cache")
-    unneeded = {*DOCKERFILE_PARSER, "guardlint.knowledge.secrets", "guardlint.suppress.inline"}
-    unneeded |= {"guardlint.documents", "guardlint.engine.runner", "guardlint.findings.make"}
-    assert unneeded <= cold  # the positive control
-    warm = imported_by(tmp_path, "scan", "repo", "--cache-dir", "cache")
-    unneeded.add("tomllib")  # no pyproject.toml to read
-    assert not warm & unneeded, sorted(warm & unneeded)
-    assert not top_level(warm) & {*HEAVY, "dockerfile_parse"}
-
-
 def test_jsonpath_ng_is_imported_only_for_paths_the_match_language_does_not_walk(tmp_path):
     write_file(tmp_path, "policy.json", POLICY)
     modules = imported_by(tmp_path, "scan", "policy.json")
@@ -328,64 +313,3 @@ def test_importing_the_cli_loads_no_pack_and_no_parser(tmp_path):
     modules = set(done.stdout.split())
     assert not modules & all_pack_modules()
     assert not top_level(modules) & {*HEAVY, "jsonpath_ng", "dockerfile_parse"}
-
-
-def test_the_secret_search_compiles_no_client_s_pattern_until_a_text_names_the_client():
-    """Forty-odd command-line password patterns (and their continuations) took 18 ms to compile
-    in every process: each is compiled when a text first names its command, as a word of its
-    own."""
-    code = (
-        "from guardlint.knowledge.secret_patterns import COMMAND_CREDENTIALS as C\n"
-        "from guardlint.knowledge.secrets import find_secrets\n"
-        "find_secrets('RUN apt-get install -y ca-certificates && rm -rf /var/lib/apt/lists/*')\n"
-        # words that hold a client's name (net, mount, vault, mc) without naming the client
-        "find_secrets('kubernetes.io/network volumeMounts vault.hashicorp.com/role ibmcloud')\n"
-        "before = sum('_compiled' in vars(p) for p in C)\n"
-        "find_secrets('RUN mysql -uroot -pS3cr3tPassw0rd -e status')\n"
-        "print(len(C), before, sum('_compiled' in vars(p) for p in C))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    patterns, before, after = map(int, done.stdout.split())
-    assert patterns > 40
-    assert before == 0 and 0 < after < 5
-
-
-def test_the_vendor_token_search_is_written_when_a_text_may_hold_a_token():
-    """Rewriting the hundred token shapes' runs for one search (guardlint.parse.open_runs) cost
-    every process that imported the secret search a tenth of its import: it is done when
-    PREFILTER first admits a text."""
-    code = (
-        "from guardlint.knowledge.secrets import find_secrets\n"
-        "from guardlint.knowledge.vendor_tokens import _searches\n"
-        "find_secrets('RUN apt-get install -y ca-certificates && rm -rf /var/lib/apt/lists/*')\n"
-        "find_secrets('ENV PASSWORD=hunter2-not-a-vendor-token')\n"
-        "before = _searches.cache_info().currsize\n"
-        "find_secrets('ENV NPM_TOKEN=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')\n"
-        "print(before, _searches.cache_info().currsize)"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["0", "1"]
-
-
-def test_a_scan_of_printable_text_makes_no_escape_table(tmp_path):
-    """The 2,100 escapes of what `printable` escapes cost every process almost 1 ms; only a
-    text that holds such a character needs them."""
-    code = (
-        "import atexit, sys\n"
-        "from guardlint.parse.text import unprintable_escapes\n"
-        "atexit.register(lambda: print(unprintable_escapes.cache_info().currsize,"
-        " file=sys.stderr))\n"
-        "sys.argv = ['guardlint', 'scan', sys.argv[1], '-f', 'json', '-o', 'out.json']\n"
-        "from guardlint.cli import main\n"
-        "main()\n"
-    )
-
-    def tables_made(directory: str) -> str:
-        run = [sys.executable, "-c", code, directory]
-        done = subprocess.run(run, cwd=tmp_path, capture_output=True, check=False)
-        return done.stderr.decode().split()[-1]
-
-    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
-    assert tables_made("svc") == "0"  # its note "wrote json report to out.json" too
-    write_file(tmp_path, "s\x1bvc/Dockerfile", DOCKERFILE)  # the control: a path to escape
-    assert tables_made("s\x1bvc") != "0"

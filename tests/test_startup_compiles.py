@@ -164,3 +164,27 @@ def test_a_dockerfile_scan_builds_equality_only_for_the_classes_it_compares(tmp_
     compared = ["knowledge.secret_matches.SecretMatch", "model.findings.Finding",
                 "model.findings.Suppression", "model.rules.Rule"]  # fmt: skip
     assert _last_printed(code, "svc", tmp_path).split(",") == [f"guardlint.{c}" for c in compared]
+
+
+def test_a_scan_of_printable_text_makes_no_escape_table(tmp_path):
+    """The 2,100 escapes of what `printable` escapes cost every process almost 1 ms; only a
+    text that holds such a character needs them."""
+    code = (
+        "import atexit, sys\n"
+        "from guardlint.parse.text import unprintable_escapes\n"
+        "atexit.register(lambda: print(unprintable_escapes.cache_info().currsize,"
+        " file=sys.stderr))\n"
+        "sys.argv = ['guardlint', 'scan', sys.argv[1], '-f', 'json', '-o', 'out.json']\n"
+        "from guardlint.cli import main\n"
+        "main()\n"
+    )
+
+    def tables_made(directory: str) -> str:
+        run = [sys.executable, "-c", code, directory]
+        done = subprocess.run(run, cwd=tmp_path, capture_output=True, check=False)
+        return done.stderr.decode().split()[-1]
+
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    assert tables_made("svc") == "0"  # its note "wrote json report to out.json" too
+    write_file(tmp_path, "s\x1bvc/Dockerfile", DOCKERFILE)  # the control: a path to escape
+    assert tables_made("s\x1bvc") != "0"

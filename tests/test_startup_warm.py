@@ -1,5 +1,6 @@
-"""A warm re-scan imports only what reusing its outcomes needs: the result cache's pack knows
-its files by their statuses, so nothing digests a file's bytes, and nothing loads OpenSSL.
+"""A warm re-scan imports only what reusing its outcomes needs: no parser, detector or
+suppression code, and, as the result cache's pack knows its files by their statuses, nothing
+that digests a file's bytes (OpenSSL).
 Import-level assertions, in a fresh interpreter; they never time anything."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from guardlint.rulebook import compiled_packs
 from tests.conftest import write_file
-from tests.test_startup import DOCKERFILE, POD
+from tests.test_startup import DOCKERFILE, DOCKERFILE_PARSER, HEAVY, POD, imported_by, top_level
 
 # As an installed wheel runs (its RECORD stands for its files and the rules inside them,
 # guardlint.engine.cache_context; its packs validated at its build), with a pack for a few
@@ -79,3 +80,18 @@ def test_a_warm_scan_imports_no_check_code(tmp_path):
     warm = imported_by_wheel(tmp_path, *args)
     assert not warm & unneeded, sorted(warm & unneeded)
     assert json.loads(out.read_text())["findings"]
+
+
+def test_a_warm_scan_loads_no_parser_no_detector_and_no_suppression_code(tmp_path):
+    """Every outcome comes from the cache: nothing is parsed, classified, made into a finding,
+    redacted or suppressed again."""
+    write_file(tmp_path, "repo/svc/Dockerfile", DOCKERFILE)
+    write_file(tmp_path, "repo/k8s/pod.yaml", POD)
+    cold = imported_by(tmp_path, "scan", "repo", "--cache-dir", "cache")
+    unneeded = {*DOCKERFILE_PARSER, "guardlint.knowledge.secrets", "guardlint.suppress.inline"}
+    unneeded |= {"guardlint.documents", "guardlint.engine.runner", "guardlint.findings.make"}
+    assert unneeded <= cold  # the positive control
+    warm = imported_by(tmp_path, "scan", "repo", "--cache-dir", "cache")
+    unneeded.add("tomllib")  # no pyproject.toml to read
+    assert not warm & unneeded, sorted(warm & unneeded)
+    assert not top_level(warm) & {*HEAVY, "dockerfile_parse"}
