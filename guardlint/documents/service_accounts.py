@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 from guardlint.documents.kubernetes import flag, mapping
 from guardlint.documents.kustomize.builds import Build, builds
+from guardlint.documents.kustomize.kustomization_contents import kustomization_at
 from guardlint.documents.kustomize.kustomizations import (
     building_kustomizations,
     directories_up,
-    kustomization_at,
     kustomized_namespace,
 )
 from guardlint.documents.manifest_objects import (
@@ -57,7 +57,7 @@ MAX_MANIFEST_BYTES = 2_000_000
 MAX_DIRECTORY_FILES = 500
 MAX_DIRECTORY_BYTES = 16_000_000
 # Kustomizations followed through the directories a building kustomization lists (each read
-# up to kustomize.kustomizations.MAX_KUSTOMIZATION_BYTES); past it the accounts are unknown.
+# up to kustomization_contents.MAX_KUSTOMIZATION_BYTES); past it the accounts are unknown.
 MAX_KUSTOMIZATIONS = 16
 # namespace (None: none written) -> what the `default` account there says (None: nothing).
 Declared = dict[str | None, bool | None]

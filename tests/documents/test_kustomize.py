@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from guardlint.documents.kustomize.kustomizations import MAX_KUSTOMIZATION_BYTES
+from guardlint.documents.kustomize.kustomization_contents import MAX_KUSTOMIZATION_BYTES
 from tests.conftest import findings_of, run_scan, write_file
 
 # A Deployment that says nothing of its namespace, securityContext, resources or probes: every
@@ -200,16 +200,16 @@ def test_an_unread_kustomization_never_lends_its_place_to_the_next_name(tmp_path
 def test_a_scan_looks_for_the_kustomizations_of_a_directory_once(tmp_path, monkeypatch):
     """Every document asks for the kustomizations above it: the files of a directory, and the
     directories below it, share one look at each directory of one scan."""
-    from guardlint.documents.kustomize import kustomizations, restrictor
+    from guardlint.documents.kustomize import kustomization_contents, restrictor
 
     looked_at: list[str] = []
-    real_entry_info = kustomizations.entry_info
+    real_entry_info = kustomization_contents.entry_info
 
     def entry_info(path):
         looked_at.append(path)
         return real_entry_info(path)
 
-    monkeypatch.setattr(kustomizations, "entry_info", entry_info)
+    monkeypatch.setattr(kustomization_contents, "entry_info", entry_info)
     monkeypatch.setattr(restrictor, "entry_info", entry_info)
     write_file(tmp_path, "kustomization.yaml", "patches:\n  - path: apps/a.yaml\n")
     for name in ("a", "b", "c"):
@@ -222,7 +222,7 @@ def test_a_scan_looks_for_the_kustomizations_of_a_directory_once(tmp_path, monke
             *(
                 os.path.join(directory, name)
                 for directory in (str(tmp_path), str(tmp_path / "apps"))
-                for name in kustomizations.KUSTOMIZATION_NAMES
+                for name in kustomization_contents.KUSTOMIZATION_NAMES
             ),
             str(tmp_path / "apps" / "a.yaml"),
         ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from guardlint.documents import service_accounts
-from guardlint.documents.kustomize import kustomizations
+from guardlint.documents.kustomize import kustomization_contents
 from guardlint.documents.kustomize.builds import MAX_TREE_BYTES
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import processor_seconds
@@ -46,9 +46,9 @@ def _scanned_within_budget(tmp_path, rules: set[str]):
 def _kustomization_sizes_parsed(monkeypatch) -> list[int]:
     """The sizes of the kustomization texts the scan parses, filled in as it parses them."""
     parsed: list[int] = []
-    real_load = kustomizations.load_documents
+    real_load = kustomization_contents.load_documents
     monkeypatch.setattr(
-        kustomizations,
+        kustomization_contents,
         "load_documents",
         lambda text, **kw: parsed.append(len(text)) or real_load(text, **kw),
     )
@@ -118,7 +118,7 @@ def test_the_walk_parses_a_bounded_size_of_kustomizations(tmp_path, monkeypatch)
     result = run_scan(tmp_path / "app" / "base", root=str(tmp_path), only_rules={"K8S018"}, jobs=1)
     assert len(findings_of(result, "K8S018")) == 1
     written = 12 * len(listed)
-    assert sum(parsed) <= MAX_TREE_BYTES + kustomizations.MAX_KUSTOMIZATION_BYTES < written
+    assert sum(parsed) <= MAX_TREE_BYTES + kustomization_contents.MAX_KUSTOMIZATION_BYTES < written
 
 
 def test_the_accounts_of_all_builds_are_read_within_one_lookup_s_bounds(tmp_path, monkeypatch):
@@ -140,7 +140,7 @@ def test_the_accounts_of_all_builds_are_read_within_one_lookup_s_bounds(tmp_path
     result = run_scan(base, root=str(tmp_path), only_rules={"K8S018"}, jobs=1)
     assert len(findings_of(result, "K8S018")) == 1
     written = 20 * len(padding)
-    bound = service_accounts.MAX_DIRECTORY_BYTES + kustomizations.MAX_KUSTOMIZATION_BYTES
+    bound = service_accounts.MAX_DIRECTORY_BYTES + kustomization_contents.MAX_KUSTOMIZATION_BYTES
     assert sum(parsed) <= bound < written
 
 

@@ -41,11 +41,13 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 
-from guardlint.documents.kustomize.kustomizations import (
+from guardlint.documents.kustomize.kustomization_contents import (
     KUSTOMIZATION_NAMES,
     Kustomization,
-    directories_up,
     kustomization_at,
+)
+from guardlint.documents.kustomize.kustomizations import (
+    directories_up,
     kustomized_above,
     kustomized_image,
     kustomized_namespace,
@@ -246,8 +248,8 @@ def _tree(top: str, root: str) -> _Tree | None:
 
 
 def _failing(found: list[str], listed_by: dict[str, list[str]], root: str) -> set[str]:
-    """The kustomizations kustomize refuses to build (kustomizations.Kustomization.refused), and
-    those that list one (its error fails theirs), up every chain: each is visited once."""
+    """The kustomizations kustomize refuses to build (Kustomization.refused), and those that
+    list one (its error fails theirs), up every chain: each is visited once."""
     failed = {directory for directory in found if kustomization_at(directory, root).refused}
     pending = list(failed)
     while pending:

@@ -51,7 +51,8 @@ from guardlint.documents.json_patch import is_operation_list
 from guardlint.documents.json_patch_apply import applied_operations
 from guardlint.documents.kustomize.builds import Build, builds
 from guardlint.documents.kustomize.deletions import DELETED, deleted_at_last, deletes_object
-from guardlint.documents.kustomize.kustomizations import PARTIAL_OBJECT, is_patch, kustomization_at
+from guardlint.documents.kustomize.kustomization_contents import kustomization_at
+from guardlint.documents.kustomize.kustomizations import PARTIAL_OBJECT, is_patch
 from guardlint.documents.kustomize.replaced import Replaced, replaced
 from guardlint.documents.kustomize.targets import Selector
 from guardlint.documents.kustomize.unique_targets import (

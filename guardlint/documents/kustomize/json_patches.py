@@ -19,11 +19,8 @@ from typing import Any
 
 from guardlint.documents.classify import kubernetes_meta
 from guardlint.documents.json_patch import as_patched_object, is_operation_list, patched_object
-from guardlint.documents.kustomize.kustomizations import (
-    PARTIAL_OBJECT,
-    directories_up,
-    kustomization_at,
-)
+from guardlint.documents.kustomize.kustomization_contents import kustomization_at
+from guardlint.documents.kustomize.kustomizations import PARTIAL_OBJECT, directories_up
 from guardlint.model.documents import SourceFile
 from guardlint.parse.located import YamlSeq
 

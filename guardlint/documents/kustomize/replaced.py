@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from guardlint.documents.kustomize.kustomizations import Kustomization
+from guardlint.documents.kustomize.kustomization_contents import Kustomization
 from guardlint.documents.kustomize.replacement_sources import replacement_values
 from guardlint.documents.kustomize.replacement_writes import written
 from guardlint.documents.kustomize.replacements import NOT_KNOWN, Replacement, Target

@@ -16,7 +16,8 @@ from typing import Any
 
 from guardlint.documents.classify import kubernetes_meta
 from guardlint.documents.json_patch import as_patched_object
-from guardlint.documents.kustomize.kustomizations import PARTIAL_OBJECT, kustomization_at
+from guardlint.documents.kustomize.kustomization_contents import kustomization_at
+from guardlint.documents.kustomize.kustomizations import PARTIAL_OBJECT
 from guardlint.documents.kustomize.replacement_sources import replacement_values
 from guardlint.documents.kustomize.replacement_writes import created_value
 from guardlint.documents.kustomize.replacements import (

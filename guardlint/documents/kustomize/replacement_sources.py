@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from guardlint.documents.kustomize.kustomizations import Kustomization, kustomization_at
+from guardlint.documents.kustomize.kustomization_contents import Kustomization, kustomization_at
 from guardlint.documents.kustomize.replacement_writes import looked_up, refined
 from guardlint.documents.kustomize.replacements import NOT_KNOWN, Replacement, replacements
 from guardlint.documents.manifest_objects import manifest_objects, manifest_signature

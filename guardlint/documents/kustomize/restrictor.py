@@ -1,7 +1,7 @@
 """Kustomize's load restrictor (LoadRestrictionsRootOnly, its default): `kustomize build`
 refuses a kustomization that lists a file outside its own directory tree (a resource
 `../x/sa.yaml`, a patch `../../shared/patch.yaml`), a directory that holds no kustomization, or
-a file that is not there (where the entry cannot be a remote one). kustomizations.py
+a file that is not there (where the entry cannot be a remote one). kustomization_contents.py
 reads such a kustomization as refused: what it would set counts in no build.
 
 Each entry is looked up (recorded for the result cache: guardlint.parse.lookups), and whether a
