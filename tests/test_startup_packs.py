@@ -150,7 +150,8 @@ def test_a_scan_without_a_cache_imports_none_of_the_cache_s_modules(tmp_path):
     `--cache-max-size` (its default in its help) needs none."""
     write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
     cache_only = {f"guardlint.engine.{name}" for name in (
-        "cached", "cache_context", "cache_observations", "result_cache", "scan_pack")}  # fmt: skip
+        "cached", "cache_context", "cache_observations", "outcome_entries", "result_cache",
+        "scan_pack")}  # fmt: skip
     cache_only.add("guardlint.findings.records")
     for fmt in ("text", "json", "sarif"):
         args = ("scan", "svc", "-f", fmt, "-o", f"out.{fmt}")

@@ -26,7 +26,6 @@ import contextlib
 import dataclasses
 import functools
 import os
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -34,18 +33,18 @@ import orjson
 
 from guardlint.engine.cache_observations import inside, names_directory, observation_of
 from guardlint.engine.options import ScanOptions
+from guardlint.engine.outcome_entries import compared, entry_outcome, outcome_data
 from guardlint.engine.outcomes import scan_file, scanned
 from guardlint.engine.result_cache import CacheError, ResultCache
 from guardlint.engine.rule_runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner
-from guardlint.findings.records import RecordReader, finding_record
-from guardlint.model.documents import SCANNED, SKIPPED, UNPARSABLE, SourceFile
+from guardlint.findings.records import RecordReader
+from guardlint.model.documents import SourceFile
 from guardlint.parallel import collections_between_chunks, effective_jobs, in_order
 from guardlint.parse.beneath import resolve_beneath
 from guardlint.parse.inputs import READ, InputError, lies_inside, read_scanned_file
 from guardlint.parse.lookups import DAY, PRESENCE, current_state
 from guardlint.parse.recorder import Observation, Observations, recording
 
-_STATUSES = frozenset({SCANNED, SKIPPED, UNPARSABLE})
 # What one file's scan looks at: a few names per directory up to the root, a function's code
 # (at most 500 files, guardlint.documents.cloudformation.artifacts) and its listings. An entry
 # naming more would have a warm scan look at them all.
@@ -173,7 +172,7 @@ class CachedScan:
                 return None
             if not self._unchanged(entry["dependencies"], _roots(source.root)):
                 return None
-            return _outcome(entry["outcome"], source.rel_path, self.records)
+            return entry_outcome(entry["outcome"], source.rel_path, self.records)
         except (KeyError, TypeError, ValueError, OSError):
             return None  # an entry that is not one this scan wrote
 
@@ -292,11 +291,11 @@ class CachedScan:
         # Stored only if it comes back exactly: JSON spells every value, and every finding
         # carries what its rule gives (a record leaves that out).
         try:
-            data = orjson.loads(orjson.dumps(_outcome_data(outcome)))
-            again = _outcome(data, source.rel_path, self.records)
+            data = orjson.loads(orjson.dumps(outcome_data(outcome)))
+            again = entry_outcome(data, source.rel_path, self.records)
         except (TypeError, ValueError):
             return None
-        if _compared(again) != _compared(outcome):
+        if compared(again) != compared(outcome):
             return None
         entry = {"dependencies": dependencies, "outcome": data}
         self.store.write(key, entry)
@@ -332,44 +331,3 @@ def _read_cost(path: str, max_bytes: int) -> int:
         return min(max_bytes, os.stat(path).st_size)
     except (OSError, ValueError):
         return 0
-
-
-def _outcome_data(outcome: FileOutcome) -> dict[str, Any]:
-    return {
-        "rel_path": outcome.rel_path,
-        "status": outcome.status,
-        "skip_reason": outcome.skip_reason,
-        "kinds": dict(outcome.kinds),
-        "findings": [finding_record(finding, outcome.rel_path) for finding in outcome.findings],
-        "superseded_named": sorted(outcome.superseded_named),
-        "named": [list(item) for item in outcome.named],
-    }
-
-
-def _compared(outcome: FileOutcome) -> tuple:
-    return (outcome.status, outcome.skip_reason, outcome.kinds, outcome.findings,
-            outcome.superseded_named, outcome.named)  # fmt: skip
-
-
-def _outcome(data: Any, rel_path: str, records: RecordReader) -> FileOutcome:
-    """The outcome _outcome_data gave, checked (ValueError, TypeError or KeyError); its
-    findings read by `records`."""
-    status, skip_reason, kinds = data["status"], data["skip_reason"], data["kinds"]
-    if data["rel_path"] != rel_path or status not in _STATUSES:
-        raise ValueError("an outcome of another file, or no status")
-    if not (skip_reason is None or isinstance(skip_reason, str)) or not isinstance(kinds, dict):
-        raise ValueError("a skip reason is text, kinds a map")
-    if not all(type(count) is int and count > 0 for count in kinds.values()):
-        raise ValueError("kinds are counted")
-    finding = records.finding
-    findings = [finding(record, rel_path) for record in data["findings"]]
-    superseded_named = data["superseded_named"]
-    if type(superseded_named) is not list or not all(type(i) is str for i in superseded_named):
-        raise ValueError("superseded rules are named by their IDs")
-    named = tuple(tuple(item) for item in data["named"])
-    if not all(len(item) == 2 and all(type(i) is str for i in item) for item in named):
-        raise ValueError("a named file is a path and a kind")
-    counted: Counter = Counter()
-    dict.update(counted, kinds)  # what Counter(kinds) gives, without its Python-level checks
-    return FileOutcome(rel_path, status, findings, counted, skip_reason,
-                       set(superseded_named), reused=True, named=named)  # fmt: skip
