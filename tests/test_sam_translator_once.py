@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from guardlint.documents.cloudformation import sam
+from guardlint.documents.cloudformation import sam_translator
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.rule_runner import RuleRunner
 from guardlint.parallel import MIN_FILES_FOR_POOL
@@ -46,7 +46,7 @@ def translator_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A file that gets a line with the process ID each time a process loads the translator
     (forked workers inherit the patch)."""
     loads = tmp_path / "loads.txt"
-    record_loads(monkeypatch, sam, "_prepare_library", loads)
+    record_loads(monkeypatch, sam_translator, "_prepare_library", loads)
     return loads
 
 

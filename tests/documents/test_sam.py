@@ -9,12 +9,8 @@ import sys
 import pytest
 
 import guardlint.documents.cloudformation.sam as sam_module
-from guardlint.documents.cloudformation.sam import (
-    PACKAGED_ARTIFACT,
-    as_packaged,
-    isolated_session,
-    sam_errors,
-)
+from guardlint.documents.cloudformation.sam import PACKAGED_ARTIFACT, as_packaged, sam_errors
+from guardlint.documents.cloudformation.sam_translator import isolated_session
 
 SAM = "AWS::Serverless-2016-10-31"
 SAR_ARN = "arn:aws:serverlessrepo:us-east-1:012345678901:applications/a"

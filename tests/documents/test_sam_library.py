@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 
 import guardlint.documents.cloudformation.sam as sam_module
-from guardlint.documents.cloudformation.sam import policy_templates_plugin, sam_errors
+from guardlint.documents.cloudformation import sam_translator
+from guardlint.documents.cloudformation.sam import sam_errors
+from guardlint.documents.cloudformation.sam_translator import policy_templates_plugin
 
 SAM = "AWS::Serverless-2016-10-31"
 
@@ -35,7 +37,7 @@ def test_the_bundled_policy_templates_pass_the_librarys_schema():
 def test_the_translator_makes_its_policy_templates_plugin_by_the_function_replaced():
     from samtranslator.translator import translator
 
-    sam_module._prepare_library()
+    sam_translator._prepare_library()
     called_by_name = translator.prepare_plugins.__code__.co_names
     assert "make_policy_template_for_function_plugin" in called_by_name
     assert translator.make_policy_template_for_function_plugin is policy_templates_plugin

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from guardlint.documents.cloudformation.sam import declares_transform, load_translator
+from guardlint.documents.cloudformation.sam import declares_transform
+from guardlint.documents.cloudformation.sam_translator import load_translator
 from guardlint.model.documents import SourceFile
 from guardlint.model.rules import Rule
 

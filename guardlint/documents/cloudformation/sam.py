@@ -5,11 +5,8 @@ template it rejects does not deploy: a Cognito authorizer without a UserPoolArn,
 without a Queue, a policy template with a missing parameter. These errors are SAM semantics,
 not structure, so only the translator knows them all.
 
-The translator can reach AWS in two places, and we close both: the Serverless Application
-Repository (an Application's ApplicationId is looked up) gets a client that reports no
-connection, which the plugin treats as "could not verify"; managed policy names resolve from
-the library's bundled map, never from IAM. Where it asks boto3 about regions, it gets a
-session we made, so the user's AWS configuration is never read.
+The translator runs offline, blind to the user's AWS configuration
+(guardlint.documents.cloudformation.sam_translator).
 
 The region is not known to a linter, and a template may be valid in one region only (a
 FindInMap keyed by AWS::Region). So, like SAM's own test-suite, we translate in one region
@@ -20,16 +17,13 @@ placeholder; results never depend on the user's AWS configuration.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import hashlib
 import logging
-import os
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.documents.cloudformation.sam_translator import default_session, offline_translator
 from guardlint.parse.linear_regex import compile_linear
 
 TRANSFORM = "AWS::Serverless-2016-10-31"
@@ -66,9 +60,6 @@ _EVENT_ID = r"Event with id \[([^\]]+)\] is invalid\. "
 # The errors of the templates translated last in this process, by a digest of their content.
 _TRANSLATED: OrderedDict[bytes, tuple[SamError, ...]] = OrderedDict()
 _TRANSLATED_MAX = 256
-# The schema the bundled policy templates are checked against instead of the library's own
-# (policy_templates_plugin).
-_ANY_MAP = {"type": "object"}
 
 
 @dataclass(frozen=True)
@@ -159,8 +150,9 @@ def _errors_in_region(
     sam_template = as_packaged(plain(template))
     parameters = {**(chosen or {}), **_parameter_values(sam_template, region)}
     try:
-        with _boto3_default_session(_has_applications(sam_template)):
-            _translator(parameters, region).translate(sam_template, parameter_values=parameters)
+        translator = offline_translator(parameters, region)
+        with default_session(_has_applications(sam_template), REGIONS[0]):
+            translator.translate(sam_template, parameter_values=parameters)
     except InvalidDocumentException as error:
         return [sam_error(cause.message) for cause in error.causes]
     except (InvalidTemplateException, InvalidResourceException, InvalidEventException) as error:
@@ -226,35 +218,6 @@ def _has_applications(template: dict) -> bool:
     )
 
 
-@contextlib.contextmanager
-def _boto3_default_session(needed: bool) -> Iterator[None]:
-    """For an Application, the translator asks boto3's default session whether the region
-    has the Serverless Application Repository; without a default session it builds a new
-    one (15 ms, and the user's AWS configuration decides the region) for every question."""
-    import boto3  # the translator's dependency: loaded with it only
-
-    previous = boto3.DEFAULT_SESSION
-    if needed and previous is None:
-        boto3.DEFAULT_SESSION = isolated_session()
-    try:
-        yield
-    finally:
-        boto3.DEFAULT_SESSION = previous
-
-
-@functools.cache
-def isolated_session() -> Any:
-    """A boto3 session blind to the user's AWS files (and so to their profiles and region)."""
-    # the translator's dependencies: loaded with it only
-    import boto3
-    import botocore.session
-
-    core = botocore.session.Session()
-    core.set_config_variable("config_file", os.devnull)
-    core.set_config_variable("credentials_file", os.devnull)
-    return boto3.Session(botocore_session=core, region_name=REGIONS[0])
-
-
 def _parameter_values(template: dict, region: str) -> dict[str, Any]:
     """Pseudo parameters and the template's parameter defaults, as CloudFormation would pass."""
     from samtranslator.sdk.parameter import SamParameterValues  # see _errors_in_region
@@ -289,82 +252,3 @@ def sam_error(message: str) -> SamError:
         logical_id=resource.group(1) if resource else None,
         event_id=event.group(1) if event else None,
     )
-
-
-@dataclass(frozen=True)
-class _OfflineSession:
-    """All the translator reads from a boto3 session."""
-
-    region_name: str
-
-
-class _OfflineServerlessRepo:
-    """A Serverless Application Repository client that is never connected."""
-
-    def get_application(self, **_: Any) -> dict:
-        from botocore.exceptions import EndpointConnectionError  # loaded with the translator
-
-        raise EndpointConnectionError(endpoint_url="offline")
-
-    create_cloud_formation_template = get_application
-
-
-def _translator(parameters: dict[str, Any], region: str) -> Any:
-    """A fresh Translator (it keeps per-template state) with offline plugins."""
-    # see _errors_in_region
-    from samtranslator.parser.parser import Parser
-    from samtranslator.plugins.application.serverless_app_plugin import ServerlessAppPlugin
-    from samtranslator.translator.translator import Translator
-
-    _prepare_library()
-    applications = ServerlessAppPlugin(
-        sar_client_creator=_OfflineServerlessRepo,
-        validate_only=True,
-        parameters=parameters,
-    )
-    return Translator(
-        managed_policy_map={},
-        sam_parser=Parser(),
-        plugins=[applications],
-        boto_session=_OfflineSession(region),
-    )
-
-
-def load_translator() -> None:
-    """Import the translator and make what all its translations share (0.28 s of CPU): called
-    before a scan's workers fork, so that they inherit it instead of each loading it."""
-    _prepare_library()
-    policy_templates_plugin()
-
-
-@functools.cache
-def _prepare_library() -> None:
-    from samtranslator.translator import translator  # see _errors_in_region
-
-    # The translator's INFO/WARNING chatter ("unpublished metrics") is not ours to print.
-    library_log = logging.getLogger("samtranslator")
-    library_log.addHandler(logging.NullHandler())
-    library_log.propagate = False
-    # It rebuilds its policy-template plugin for every template (20 ms, 95% of a translation):
-    # the plugin is stateless, so one per process gives the same results.
-    translator.make_policy_template_for_function_plugin = policy_templates_plugin
-    # It also lists the SAM resource classes again for every template, through
-    # inspect.getmembers (7% of a translation); the resolver only reads that list.
-    translator.ResourceTypeResolver = functools.cache(translator.ResourceTypeResolver)
-
-
-@functools.cache
-def policy_templates_plugin() -> Any:
-    """The translator's plugin for SAM policy templates, made as the library makes it but for
-    one step: the library checks its own bundled templates against their JSON schema, 94% of
-    the plugin's making (jsonschema, 80 million instructions). They are the library's data and
-    pass its schema: tests/documents/test_sam_library.py checks the installed release."""
-    # see _errors_in_region
-    from samtranslator.plugins.policies.policy_templates_plugin import (
-        PolicyTemplatesForResourcePlugin,
-    )
-    from samtranslator.policy_template_processor.processor import PolicyTemplatesProcessor
-
-    templates = PolicyTemplatesProcessor.get_default_policy_templates_json()
-    processor = PolicyTemplatesProcessor(templates, schema=_ANY_MAP)
-    return PolicyTemplatesForResourcePlugin(processor)

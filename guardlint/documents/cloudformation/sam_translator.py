@@ -1,0 +1,135 @@
+"""aws-sam-translator's Translator made to run offline, and what all its translations share
+made once per process.
+
+The translator can reach AWS in two places, and we close both: the Serverless Application
+Repository (an Application's ApplicationId is looked up) gets a client that reports no
+connection, which the plugin treats as "could not verify"; managed policy names resolve from
+the library's bundled map, never from IAM. Where it asks boto3 about regions, it gets a
+session we made, so the user's AWS configuration is never read.
+
+The library (a quarter of a second to import) and boto3 are imported here only where a
+template uses the SAM transform (guardlint.documents.cloudformation.sam).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+# The schema the bundled policy templates are checked against instead of the library's own
+# (policy_templates_plugin).
+_ANY_MAP = {"type": "object"}
+
+
+@contextlib.contextmanager
+def default_session(needed: bool, region: str) -> Iterator[None]:
+    """boto3's default session, where there is none and `needed` (an Application): an isolated
+    one in `region`. The translator asks the default session whether the region has the
+    Serverless Application Repository; without one it builds a new one (15 ms, and the user's
+    AWS configuration decides the region) for every question."""
+    import boto3  # the translator's dependency: loaded with it only
+
+    previous = boto3.DEFAULT_SESSION
+    if needed and previous is None:
+        boto3.DEFAULT_SESSION = isolated_session(region)
+    try:
+        yield
+    finally:
+        boto3.DEFAULT_SESSION = previous
+
+
+@functools.cache
+def isolated_session(region: str) -> Any:
+    """A boto3 session blind to the user's AWS files (and so to their profiles and region)."""
+    # the translator's dependencies: loaded with it only
+    import boto3
+    import botocore.session
+
+    core = botocore.session.Session()
+    core.set_config_variable("config_file", os.devnull)
+    core.set_config_variable("credentials_file", os.devnull)
+    return boto3.Session(botocore_session=core, region_name=region)
+
+
+@dataclass(frozen=True)
+class _OfflineSession:
+    """All the translator reads from a boto3 session."""
+
+    region_name: str
+
+
+class _OfflineServerlessRepo:
+    """A Serverless Application Repository client that is never connected."""
+
+    def get_application(self, **_: Any) -> dict:
+        from botocore.exceptions import EndpointConnectionError  # loaded with the translator
+
+        raise EndpointConnectionError(endpoint_url="offline")
+
+    create_cloud_formation_template = get_application
+
+
+def offline_translator(parameters: dict[str, Any], region: str) -> Any:
+    """A fresh Translator (it keeps per-template state) with offline plugins."""
+    # see the module's docstring
+    from samtranslator.parser.parser import Parser
+    from samtranslator.plugins.application.serverless_app_plugin import ServerlessAppPlugin
+    from samtranslator.translator.translator import Translator
+
+    _prepare_library()
+    applications = ServerlessAppPlugin(
+        sar_client_creator=_OfflineServerlessRepo,
+        validate_only=True,
+        parameters=parameters,
+    )
+    return Translator(
+        managed_policy_map={},
+        sam_parser=Parser(),
+        plugins=[applications],
+        boto_session=_OfflineSession(region),
+    )
+
+
+def load_translator() -> None:
+    """Import the translator and make what all its translations share (0.28 s of CPU): called
+    before a scan's workers fork, so that they inherit it instead of each loading it."""
+    _prepare_library()
+    policy_templates_plugin()
+
+
+@functools.cache
+def _prepare_library() -> None:
+    from samtranslator.translator import translator  # see the module's docstring
+
+    # The translator's INFO/WARNING chatter ("unpublished metrics") is not ours to print.
+    library_log = logging.getLogger("samtranslator")
+    library_log.addHandler(logging.NullHandler())
+    library_log.propagate = False
+    # It rebuilds its policy-template plugin for every template (20 ms, 95% of a translation):
+    # the plugin is stateless, so one per process gives the same results.
+    translator.make_policy_template_for_function_plugin = policy_templates_plugin
+    # It also lists the SAM resource classes again for every template, through
+    # inspect.getmembers (7% of a translation); the resolver only reads that list.
+    translator.ResourceTypeResolver = functools.cache(translator.ResourceTypeResolver)
+
+
+@functools.cache
+def policy_templates_plugin() -> Any:
+    """The translator's plugin for SAM policy templates, made as the library makes it but for
+    one step: the library checks its own bundled templates against their JSON schema, 94% of
+    the plugin's making (jsonschema, 80 million instructions). They are the library's data and
+    pass its schema: tests/documents/test_sam_library.py checks the installed release."""
+    # see the module's docstring
+    from samtranslator.plugins.policies.policy_templates_plugin import (
+        PolicyTemplatesForResourcePlugin,
+    )
+    from samtranslator.policy_template_processor.processor import PolicyTemplatesProcessor
+
+    templates = PolicyTemplatesProcessor.get_default_policy_templates_json()
+    processor = PolicyTemplatesProcessor(templates, schema=_ANY_MAP)
+    return PolicyTemplatesForResourcePlugin(processor)
