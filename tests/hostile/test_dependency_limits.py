@@ -278,5 +278,6 @@ def test_the_files_an_include_entry_merges_are_parsed_within_one_budget(tmp_path
     write_file(tmp_path, "compose.yaml", f"include:\n  - path:\n{listed}")
     started = processor_seconds()
     result = run_scan(tmp_path / names[0], root=str(tmp_path), only_rules={"CMP011"})
-    assert processor_seconds() - started < BUDGET / 2
+    # About 0.35 budgets with the fix; without it the 13 other files added about a second each.
+    assert processor_seconds() - started < BUDGET
     assert len(findings_of(result, "CMP011")) == 32_000
