@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable
-from typing import TypeVar
 
 from guardlint.parse import recorder
 from guardlint.parse.beneath import resolve_beneath
@@ -49,7 +47,6 @@ _FILE_NAME_PART = "templates/"
 _DEFINITION = LazyPattern(r"\{\{-?[ \t\r\n]*(?:define|block)[ \t\r\n]*")
 _NAME = LazyPattern(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`')
 _CHART, _IN_TEMPLATES, _IN_CHARTS = range(3)  # what a directory of a set is
-_Found = TypeVar("_Found")
 
 
 def defined_elsewhere(path: str, root: str) -> bool:
@@ -65,24 +62,14 @@ def name_state(path: str, root: str) -> str:
     """DEFINED or UNDEFINED, as `defined_elsewhere` finds it, without recording it."""
     if names_nothing(path):
         return DEFINED  # no file, whose name anything may define
-    top = _kept(("set", os.path.dirname(path), root), _set_top)
-    claimed = None if top is None else _kept(("claimed", *top, root), _claimed)
+    top = _set_top(os.path.dirname(path), root)
+    claimed = None if top is None else _claimed(*top, root)
     if claimed is not None and os.path.basename(path) not in claimed:
         return UNDEFINED
     return DEFINED
 
 
-def _kept(key: tuple, find: Callable[..., _Found]) -> _Found:
-    """find(*key[1:]), kept for the scan's snapshot (each directory's and set's once)."""
-    snapshot = recorder.current_snapshot()
-    if snapshot is None:
-        return find(*key[1:])
-    key = (__name__, *key)
-    if key not in snapshot.memory:
-        snapshot.memory[key] = find(*key[2:])
-    return snapshot.memory[key]
-
-
+@recorder.per_snapshot  # each directory's once a scan
 def _set_top(directory: str, root: str) -> tuple[str, int] | None:
     """Where the template set that holds the files of `directory` starts inside `root`, and
     what that is: the root, where it is a chart's templates/ (as discovery tells them), else
@@ -118,6 +105,7 @@ class _Limits:
         self.bytes = MAX_SET_BYTES
 
 
+@recorder.per_snapshot  # each set's once a scan (its reads are not recorded)
 def _claimed(top: str, kind: int, root: str) -> frozenset[str] | None:
     """The base names that names defined in the set starting at `top` (a `kind`) end in, of
     those names that hold `templates/`; None where any name may be defined (see the module's
