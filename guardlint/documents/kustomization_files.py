@@ -13,7 +13,7 @@ from typing import Any
 from guardlint.model.documents import SourceFile
 from guardlint.parse.located import located_copy
 
-FILE_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _API_VERSION, _KIND = "kustomize.config.k8s.io/v1beta1", "Kustomization"
 # The fields of a kustomization (kustomize's types.Kustomization): one of them is there.
 _FIELDS = frozenset(
@@ -28,7 +28,7 @@ _FIELDS = frozenset(
 
 def is_kustomization_file(source: SourceFile) -> bool:
     """Whether a file has a kustomization's name."""
-    return os.path.basename(source.path) in FILE_NAMES
+    return os.path.basename(source.path) in KUSTOMIZATION_NAMES
 
 
 def kindless_kustomization(data: Any, source: SourceFile) -> dict | None:

@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from guardlint.documents.kustomization_files import KUSTOMIZATION_NAMES
 from guardlint.documents.kustomize.patch_entries import PatchEntry, patch_entries
 from guardlint.documents.kustomize.replacements import (
     GENERATOR_FIELDS,
@@ -33,7 +34,6 @@ from guardlint.parse.recorder import memoized, per_snapshot
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import load_documents
 
-KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 PATCH_FIELDS = ("patches", "patchesStrategicMerge", "patchesJson6902")
 # `bases` is the deprecated spelling of `resources`, which kustomize still reads; a component
 # (kind: Component) listed under `components` adds its resources to the kustomization's, which

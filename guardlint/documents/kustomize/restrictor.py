@@ -19,7 +19,7 @@ import os
 import stat
 from collections.abc import Iterable
 
-from guardlint.documents.kustomization_files import FILE_NAMES
+from guardlint.documents.kustomization_files import KUSTOMIZATION_NAMES
 from guardlint.parse.lookups import entry_info
 from guardlint.parse.recorder import per_snapshot
 
@@ -51,7 +51,7 @@ def refused(directory: str, entries: Iterable[tuple[bool, str]]) -> bool:
 @per_snapshot
 def holds_kustomization(directory: str) -> bool:
     """Whether a directory holds a kustomization (kustomization.yaml, .yml or Kustomization)."""
-    return any(entry_info(os.path.join(directory, name)) for name in FILE_NAMES)
+    return any(entry_info(os.path.join(directory, name)) for name in KUSTOMIZATION_NAMES)
 
 
 def _may_be_remote(entry: str) -> bool:
