@@ -11,8 +11,8 @@ from guardlint.checks.iam.hits import capitalized, listing, policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.iam.embedded import PERMISSION_PROPERTIES
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST, Policy, Statement, policy_of
+from guardlint.documents.iam.policy_properties import PERMISSION_PROPERTIES
 from guardlint.documents.iam.sam_templates import WRITTEN_BY_SAM
 from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import ACTION_FORM, expand, is_known_service, matches

@@ -16,13 +16,17 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import map_values, may_be_missing
 from guardlint.documents.iam.denials import COVERING_BUDGET
 from guardlint.documents.iam.holders import WRITTEN_FOR_CERTAIN, attach_holders
-from guardlint.documents.iam.policy import (
-    COMPLEMENT_BUDGET,
-    IDENTITY,
-    PUBLIC_ACCESS_BLOCKS,
-    RESOURCE,
-    TRUST,
-    Policy,
+from guardlint.documents.iam.policy import COMPLEMENT_BUDGET, PUBLIC_ACCESS_BLOCKS, Policy
+from guardlint.documents.iam.policy_properties import (
+    DOCUMENT,
+    EMBEDDED_POLICY_PROPERTIES,
+    NEVER_PUBLIC,
+    PERMISSION,
+    PERMISSION_POLICY,
+    SAM_POLICIES,
+    STATEMENT,
+    VPC_ONLY_PROPERTY,
+    WRAPPED_DOCUMENT,
 )
 from guardlint.documents.iam.policy_text import policies_in_text
 from guardlint.documents.iam.sam_templates import WRITTEN_BY_SAM, template_policy
@@ -31,87 +35,8 @@ from guardlint.model.documents import ONE_PLACE, Document, Region
 from guardlint.parse.located import YamlMap, region_of
 from guardlint.parse.scalars import truth
 
-DOCUMENT, INLINE_POLICIES, SAM_POLICIES = "document", "inline-policies", "sam-policies"
-# A map whose PolicyDocument is the policy (a DynamoDB table's ResourcePolicy).
-WRAPPED_DOCUMENT = "wrapped-document"
-# A resource whose properties are one statement of a resource policy, named by its owner.
-PERMISSION = "permission"
-_PERMISSION_POLICY = {
-    "AWS::Lambda::Permission": "function policy",
-    "AWS::Lambda::LayerVersionPermission": "layer version policy",
-    "AWS::Events::EventBusPolicy": "event bus policy",
-}
-# The property_path of those policies: their Principal is the resource's own property, a
-# plain string, not a policy's Principal element.
-PERMISSION_PROPERTIES = frozenset(_PERMISSION_POLICY.values())
-# A property that is one statement (an event bus policy's Statement).
-STATEMENT = "statement"
-# Resource type -> (property, shape of its value, policy kind).
-EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "AWS::IAM::Policy": (("PolicyDocument", DOCUMENT, IDENTITY),),
-    "AWS::IAM::ManagedPolicy": (("PolicyDocument", DOCUMENT, IDENTITY),),
-    "AWS::IAM::RolePolicy": (("PolicyDocument", DOCUMENT, IDENTITY),),
-    "AWS::IAM::UserPolicy": (("PolicyDocument", DOCUMENT, IDENTITY),),
-    "AWS::IAM::GroupPolicy": (("PolicyDocument", DOCUMENT, IDENTITY),),
-    "AWS::IAM::Role": (
-        ("AssumeRolePolicyDocument", DOCUMENT, TRUST),
-        ("Policies", INLINE_POLICIES, IDENTITY),
-    ),
-    "AWS::IAM::User": (("Policies", INLINE_POLICIES, IDENTITY),),
-    "AWS::IAM::Group": (("Policies", INLINE_POLICIES, IDENTITY),),
-    "AWS::SSO::PermissionSet": (("InlinePolicy", DOCUMENT, IDENTITY),),
-    "AWS::S3::BucketPolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
-    "AWS::S3::AccessPoint": (("Policy", DOCUMENT, RESOURCE),),
-    "AWS::S3::MultiRegionAccessPointPolicy": (("Policy", DOCUMENT, RESOURCE),),
-    "AWS::S3ObjectLambda::AccessPointPolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
-    "AWS::SQS::QueuePolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
-    "AWS::SQS::QueueInlinePolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
-    "AWS::SNS::TopicPolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
-    "AWS::SNS::TopicInlinePolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
-    "AWS::Kinesis::ResourcePolicy": (("ResourcePolicy", DOCUMENT, RESOURCE),),
-    "AWS::DynamoDB::Table": (("ResourcePolicy", WRAPPED_DOCUMENT, RESOURCE),),
-    "AWS::ECR::RegistryPolicy": (("PolicyText", DOCUMENT, RESOURCE),),
-    "AWS::Glacier::Vault": (("AccessPolicy", DOCUMENT, RESOURCE),),
-    "AWS::CodeArtifact::Domain": (("PermissionsPolicyDocument", DOCUMENT, RESOURCE),),
-    "AWS::CodeArtifact::Repository": (("PermissionsPolicyDocument", DOCUMENT, RESOURCE),),
-    "AWS::KMS::Key": (("KeyPolicy", DOCUMENT, RESOURCE),),
-    "AWS::KMS::ReplicaKey": (("KeyPolicy", DOCUMENT, RESOURCE),),
-    "AWS::SecretsManager::ResourcePolicy": (("ResourcePolicy", DOCUMENT, RESOURCE),),
-    "AWS::ECR::Repository": (("RepositoryPolicyText", DOCUMENT, RESOURCE),),
-    "AWS::ECR::PublicRepository": (("RepositoryPolicyText", DOCUMENT, RESOURCE),),
-    "AWS::EFS::FileSystem": (("FileSystemPolicy", DOCUMENT, RESOURCE),),
-    # CloudWatch Logs takes these only as JSON text.
-    "AWS::Logs::ResourcePolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
-    "AWS::Logs::Destination": (("DestinationPolicy", DOCUMENT, RESOURCE),),
-    "AWS::Backup::BackupVault": (("AccessPolicy", DOCUMENT, RESOURCE),),
-    "AWS::OpenSearchService::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),
-    "AWS::Elasticsearch::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),
-    "AWS::Lambda::Permission": (("Principal", PERMISSION, RESOURCE),),
-    "AWS::Lambda::LayerVersionPermission": (("Principal", PERMISSION, RESOURCE),),
-    "AWS::Events::EventBusPolicy": (
-        ("Principal", PERMISSION, RESOURCE),
-        ("Statement", STATEMENT, RESOURCE),
-    ),
-    "AWS::Serverless::Function": (
-        ("AssumeRolePolicyDocument", DOCUMENT, TRUST),
-        ("Policies", SAM_POLICIES, IDENTITY),
-    ),
-    "AWS::Serverless::StateMachine": (("Policies", SAM_POLICIES, IDENTITY),),
-}
-
-
 # SAM resources whose policies make the execution role SAM creates unless given a Role.
 _SAM_ROLE_MAKERS = frozenset({"AWS::Serverless::Function", "AWS::Serverless::StateMachine"})
-# Resources reachable from one VPC only once this property places them there, where an open
-# access policy (Principal `*`) is AWS's documented setup.
-_VPC_ONLY_PROPERTY = {
-    "AWS::OpenSearchService::Domain": "VPCOptions",
-    "AWS::Elasticsearch::Domain": "VPCOptions",
-    "AWS::S3::AccessPoint": "VpcConfiguration",
-}
-# An Object Lambda Access Point's public access block "is turned on and can not be edited"
-# (S3 Control API, GetAccessPointForObjectLambda): its policy admits no public request.
-_NEVER_PUBLIC = frozenset({"AWS::S3ObjectLambda::AccessPointPolicy"})
 
 
 @dataclass
@@ -144,7 +69,7 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                 continue
             text = _Text(properties.value_region(key), template.lines, evaluator)
             value = properties if shape == PERMISSION else properties[key]
-            path = _PERMISSION_POLICY[resource_type] if shape == PERMISSION else key
+            path = PERMISSION_POLICY[resource_type] if shape == PERMISSION else key
             for found in _policies_in(value, path, shape, text):
                 meta = {
                     "resource": resource_label(
@@ -178,7 +103,7 @@ def _closed_to_public(evaluator: Template, resource_type: str, properties: Any) 
     Access Point's, or an access point's or Multi-Region Access Point's (its own, or the one of
     the template its MrapName `Ref`s) whose creation keeps AWS's default public access block,
     all four settings on."""
-    if resource_type in _NEVER_PUBLIC or _VPC_ONLY_PROPERTY.get(resource_type, "") in properties:
+    if resource_type in NEVER_PUBLIC or VPC_ONLY_PROPERTY.get(resource_type, "") in properties:
         return True
     point = _access_point(evaluator, resource_type, properties)
     return point is not None and point.get("PublicAccessBlockConfiguration") is None
