@@ -22,7 +22,7 @@ from guardlint.checks.iam.hits import (
 )
 from guardlint.checks.registry import check
 from guardlint.documents.iam.applied import denials_of
-from guardlint.documents.iam.denials import Denials, is_full_wildcard
+from guardlint.documents.iam.denials import Denials
 from guardlint.documents.iam.grants import (
     delegates_to_account,
     on_any_resource,
@@ -30,6 +30,7 @@ from guardlint.documents.iam.grants import (
     wildcard_grants,
 )
 from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, Statement, policy_of
+from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import (
     PERMISSIONS_MANAGEMENT,
     WRITE,
@@ -38,7 +39,7 @@ from guardlint.knowledge.iam_actions import (
     scoped_at_levels,
     scoped_names,
 )
-from guardlint.knowledge.iam_wildcards import together_every_service, whole_services
+from guardlint.knowledge.iam_wildcards import grants_every_action, whole_services
 from guardlint.model.documents import Document, Region
 from guardlint.model.findings import Hit
 from guardlint.model.rules import Rule
@@ -78,19 +79,22 @@ def _admin_access(policy: Policy) -> Iterator[Hit]:
 def _every_action(statement: Statement) -> Iterator[tuple[str, Region]]:
     """Each Action entry granting every action of every service, or else the entries that
     together grant every service whole (`a*:*`, `b*:*` ... `x*:*`), as written and where."""
-    whole = [item for item in statement.actions if is_full_wildcard(item)]
-    if whole:
-        yield from ((f"`{item.text}`", item.region) for item in whole)
-        return
-    if len(statement.actions) > 1 and together_every_service(_texts(statement)):
-        entries = [
-            f"`{item.text}`" for item in statement.actions if whole_services(item.text or "")
-        ]
-        yield listing(entries), statement.actions[0].region
+    entries = statement.every_action
+    if entries and _alone(entries):
+        yield from ((f"`{item.text}`", item.region) for item in entries)
+    elif entries:
+        yield _written(entries), statement.actions[0].region
 
 
-def _texts(statement: Statement) -> tuple[str, ...]:
-    return tuple(item.text for item in statement.actions if item.text is not None)
+def _alone(entries: tuple[Item, ...]) -> bool:
+    """Entries of Statement.every_action that each grant every action (not together)."""
+    return grants_every_action(entries[0].text or "")
+
+
+def _written(entries: tuple[Item, ...]) -> str:
+    """The entries granting every action as a message names them: the first that does alone
+    (`*`), or all that together do."""
+    return f"`{entries[0].text}`" if _alone(entries) else listing(f"`{e.text}`" for e in entries)
 
 
 def _refused(actions: tuple[Action, ...], denied: Denials) -> bool:
@@ -118,7 +122,7 @@ def _wildcard_service_action(policy: Policy) -> Iterator[Hit]:
     for statement in policy.statements:
         if not statement.is_allow or delegates_to_account(policy, statement):
             continue
-        whole = [item for item in statement.actions if is_full_wildcard(item)]
+        whole = statement.every_action
         anywhere = on_any_resource(statement)
         # On every resource it is IAM001's.
         if whole and every_action and (not anywhere or denied.resources_refused):
@@ -130,7 +134,7 @@ def _wildcard_service_action(policy: Policy) -> Iterator[Hit]:
             yield policy_hit(
                 policy,
                 statement,
-                f"{policy.where(statement)} allows `{whole[0].text}`, every action of every "
+                f"{policy.where(statement)} allows {_written(whole)}, every action of every "
                 f"service ({where}, including future actions), where the task needs a few.",
                 whole[0].region,
                 services=["*"],
@@ -139,7 +143,7 @@ def _wildcard_service_action(policy: Policy) -> Iterator[Hit]:
         found = [
             (item, service, actions)
             for item in statement.actions
-            if not is_full_wildcard(item)
+            if not any(item is entry for entry in whole)
             for service in whole_services(item.text or "")
             if not _refused(actions := expand(f"{service}:*"), denied)
         ]
@@ -190,7 +194,7 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
         yield policy_hit(
             policy,
             statement,
-            f"{where} allows `{whole}` on every resource {first.scope}, which includes every "
+            f"{where} allows {whole} on every resource {first.scope}, which includes every "
             "write and permissions-management action of every service; scope Resource to the "
             "ARNs the workload needs."
             if whole
@@ -211,7 +215,7 @@ class _Writes:
     names: list[str]  # the actions, sorted
     region: Region  # of the first Action entry granting one (`*` where it is written)
     scope: str  # `(`*`)`, `but those NotResource names`, `of their type`
-    whole: str | None  # the Action `*` granting them all, as written
+    whole: str | None  # the Action `*` (however spelt) granting them all, as written
 
 
 def _writes(policy: Policy, levels: frozenset[str]) -> Iterator[tuple[Statement, _Writes]]:
@@ -246,16 +250,14 @@ def _writes(policy: Policy, levels: frozenset[str]) -> Iterator[tuple[Statement,
             names = sorted({action.full_name for _, action in reached})
         if not names:
             continue
-        whole = [item for item in statement.actions if grant.admin and is_full_wildcard(item)]
+        whole = statement.every_action if grant.admin else ()
         scope = (
             ("(`*`)" if statement.resources else "but those NotResource names")
             if anywhere
             else "of their type"
         )
-        yield (
-            statement,
-            _Writes(names, (whole or granting)[0].region, scope, whole and whole[0].text),
-        )
+        written = _written(whole) if whole else None
+        yield statement, _Writes(names, (whole or granting)[0].region, scope, written)
 
 
 _NOT_ELEMENTS = ("NotAction", "NotResource", "NotPrincipal")

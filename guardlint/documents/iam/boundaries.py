@@ -13,7 +13,7 @@ read as every policy's are).
 from __future__ import annotations
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic
-from guardlint.documents.iam.denials import EVERYTHING, Denial, KeySet, denial_of, is_full_wildcard
+from guardlint.documents.iam.denials import EVERYTHING, Denial, KeySet, denial_of
 from guardlint.documents.iam.policy import Policy, Statement
 from guardlint.documents.iam.values import branches
 from guardlint.knowledge.iam_actions import expand
@@ -61,7 +61,7 @@ def _named(statement: Statement) -> KeySet | None:
         return KeySet(frozenset(a.key for item in excluded for a in expand(str(item.text))), True)
     if "Action" not in statement.node or any(item.text is None for item in statement.actions):
         return None
-    if any(is_full_wildcard(item) for item in statement.actions):
+    if statement.every_action:
         return EVERYTHING
     return KeySet(frozenset(a.key for item in statement.actions for a in expand(str(item.text))))
 

@@ -32,7 +32,6 @@ from guardlint.documents.iam.resources import (
 )
 from guardlint.documents.iam.values import Item, branches
 from guardlint.knowledge.iam_actions import Action, expand
-from guardlint.knowledge.iam_wildcards import grants_every_action
 
 # Policy.views key holding a policy's own Denial (every policy of its holders asks for it).
 _CACHE_KEY = "iam_denial"
@@ -42,11 +41,6 @@ _CACHE_KEY = "iam_denial"
 # template share the count (document.meta COVERING_BUDGET, a one-item list).
 MAX_COVERING_DENIES = 32
 COVERING_BUDGET = "iam_covering_budget"
-
-
-def is_full_wildcard(item: Item) -> bool:
-    """An Action entry of every action of every service: `*`, `*:*`, `*:?*` ..."""
-    return item.text is not None and grants_every_action(item.text)
 
 
 @dataclass(frozen=True)
@@ -208,7 +202,7 @@ def _denied_actions(statement: Statement) -> KeySet | None:
         return KeySet(frozenset(a.key for item in excluded for a in expand(str(item.text))), True)
     if any(item.text is None for item in statement.actions):
         return None
-    if any(is_full_wildcard(item) for item in statement.actions):
+    if statement.every_action:
         return EVERYTHING
     return KeySet(frozenset(a.key for item in statement.actions for a in expand(str(item.text))))
 

@@ -15,7 +15,7 @@ from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.applied import denials_of
 from guardlint.documents.iam.conditions import pinned_per_deployment
-from guardlint.documents.iam.denials import Denials, is_full_wildcard
+from guardlint.documents.iam.denials import Denials
 from guardlint.documents.iam.holders import BOUNDARY_ONLY, companions
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Policy, Statement, policy_of
 from guardlint.documents.iam.resources import Reach, is_any_resource
@@ -205,7 +205,8 @@ def _covered(actions: tuple[Action, ...], covers: re.Pattern[str]) -> list[Actio
 
 def _grant(statement: Statement, denied: Denials) -> Grant | None:
     """What the statement grants on every resource. On Resource `*` that is every action but
-    Action `*` itself, which is administrator access (unless a Deny refused it): IAM001
+    Action `*` itself, however spelt (`Statement.every_action`), which is administrator
+    access (unless a Deny refused it): IAM001
     reports it once instead of every narrower rule. On ARNs it is each action one of them
     reaches every resource of (`*` included: IAM001 does not report it there)."""
     anywhere = on_any_resource(statement)
@@ -215,8 +216,9 @@ def _grant(statement: Statement, denied: Denials) -> Grant | None:
     grant = Grant(statement, [], denied)
     # grants() yields the Action entries, or a NotAction's first entry for its complement.
     not_action = statement.items("NotAction")[:1]
+    every_action = statement.every_action if anywhere and not denied.admin_refused else ()
     for item, actions in statement.grants():
-        if anywhere and is_full_wildcard(item) and not denied.admin_refused:
+        if any(item is entry for entry in every_action):
             grant.admin = True
             continue
         actions = denied.remaining(actions)

@@ -19,6 +19,11 @@ from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.values import ConditionEntry, Item, Principal, Reader, branches
 from guardlint.knowledge.iam_actions import Action, all_but, expand
+from guardlint.knowledge.iam_wildcards import (
+    grants_every_action,
+    together_every_service,
+    whole_services,
+)
 from guardlint.model.documents import Document, Region
 from guardlint.parse.located import YamlMap, region_of
 
@@ -90,6 +95,20 @@ class Statement:
     @property
     def resources(self) -> tuple[Item, ...]:
         return self.items("Resource")
+
+    @functools.cached_property
+    def every_action(self) -> tuple[Item, ...]:
+        """The Action entries granting every action of every service: each that does alone
+        (`*`, `*:*`, `*:?*`), else all that together do (`a*:*`, `b*:*` ... `x*:*`), else none.
+        The one reading of "every action" of every rule: IAM001 reports it, and the rules it
+        stands for defer to it, however it is spelt."""
+        texts = [(item, item.text) for item in self.actions if item.text is not None]
+        alone = tuple(item for item, text in texts if grants_every_action(text))
+        if alone or len(texts) < 2:
+            return alone
+        if not together_every_service(tuple(text for _, text in texts)):
+            return ()
+        return tuple(item for item, text in texts if whole_services(text))
 
     def key_region(self, key: str) -> Region:
         return self.node.key_region(key)

@@ -91,3 +91,56 @@ def test_the_glob_reading_costs_no_regex_and_stays_in_the_database():
     assert not grants_every_action("*:" + "?" * 100_000 + "*")
     assert whole_services("s3:" + "?" * 100_000 + "*") == ()
     assert whole_services("s3:" + "*?" * 2) == ("s3",)
+
+
+EVERY_SERVICE = [f"{letter}*:*" for letter in "abcdefghiklmnopqrstuvwx"]
+# Statements that hold an Action of every action, written `ACTIONS`.
+EVERY_ACTION_POLICIES = {
+    "identity on every resource": [{"Effect": "Allow", "Action": "ACTIONS", "Resource": "*"}],
+    "identity on named resources": [
+        {"Effect": "Allow", "Action": "ACTIONS", "Resource": "arn:aws:s3:::logs/*"}
+    ],
+    "resource policy open to everyone": [
+        {"Effect": "Allow", "Principal": "*", "Action": "ACTIONS", "Resource": "*"}
+    ],
+    "beside a narrower entry": [
+        {"Effect": "Allow", "Action": ["s3:GetObject", "ACTIONS"], "Resource": "*"}
+    ],
+    "denied by one spelling": [
+        {"Effect": "Allow", "Action": ["iam:PassRole", "s3:GetObject"], "Resource": "*"},
+        {"Effect": "Deny", "Action": "ACTIONS", "Resource": "*"},
+    ],
+}
+
+
+def _written_as(statements: list[dict], actions: list[str]) -> dict:
+    def spelt(value):
+        if value == "ACTIONS":
+            return actions[0] if len(actions) == 1 else actions
+        if isinstance(value, list) and "ACTIONS" in value:
+            return [entry for item in value for entry in (actions if item == "ACTIONS" else [item])]
+        return value
+
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{key: spelt(value) for key, value in s.items()} for s in statements],
+    }
+
+
+@pytest.mark.parametrize("policy", sorted(EVERY_ACTION_POLICIES))
+@pytest.mark.parametrize(
+    "actions",
+    [["*:*"], ["*:?*"], ["?*:**"], EVERY_SERVICE, ["*:*", "*:?*"]],
+    ids=["*:*", "*:?*", "?*:**", "every service", "two spellings"],
+)
+def test_every_spelling_of_every_action_fires_what_star_fires(tmp_path, policy, actions):
+    """One reading of "every action" for all the rules: what IAM001 reads as `*`, the rules it
+    stands for (IAM002's services, IAM003's, IAM006's, IAM007's and IAM012's lists) read so
+    too, and so does a Deny."""
+
+    def fired(spelling: list[str], name: str) -> set[str]:
+        document = _written_as(EVERY_ACTION_POLICIES[policy], spelling)
+        result = scan_policy(tmp_path / name, document)
+        return {finding.rule_id for finding in result.findings}
+
+    assert fired(actions, "spelt") == fired(["*"], "star")
