@@ -39,7 +39,7 @@ Resources:
           PolicyDocument:
             Statement:
               - Effect: Allow
-                Action: "*"
+                Action: "{action}"
                 Resource: "*"
 """
 NOT_ACTION = """{"Version": "2012-10-17", "Statement": [
@@ -67,15 +67,17 @@ def database_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     iam_actions._expand.cache_clear()
 
 
+@pytest.mark.parametrize("action", ["*", "?*:*", "*?:**"])
 def test_a_scan_of_admin_policies_builds_the_database_once_before_the_workers_fork(
-    tmp_path, database_builds
+    tmp_path, database_builds, action
 ):
     """The first chunks go to the worker, the last ones to this process, whose first items
     (warmed up on before the fork) are Dockerfiles: each process met admin policies on its own,
-    and built the database for itself."""
+    and built the database for itself. Every action is read however it is spelt
+    (guardlint.knowledge.iam_wildcards), `?*:*` as `*`."""
     tree = tmp_path / "tree"
     for n in range(15 * WARM_UP_ITEMS):
-        write_file(tree, f"stack{n:03}/template.yaml", ADMIN_ROLE.format(n=n))
+        write_file(tree, f"stack{n:03}/template.yaml", ADMIN_ROLE.format(n=n, action=action))
     for n in range(WARM_UP_ITEMS):  # the last chunk (8 files of 128), this process's
         write_file(tree, f"svc{n}/Dockerfile", DOCKERFILE)
     assert chunked(16 * WARM_UP_ITEMS, 2)[-1] == list(range(15 * WARM_UP_ITEMS, 128))
@@ -101,7 +103,7 @@ def test_only_files_that_may_grant_every_action_have_it_built_before_the_workers
     tmp_path, pack_on, built
 ):
     """Asked of the IAM pack, only while one of its rules is on."""
-    write_file(tmp_path, "admin/template.yaml", ADMIN_ROLE.format(n=0))
+    write_file(tmp_path, "admin/template.yaml", ADMIN_ROLE.format(n=0, action="*"))
     write_file(tmp_path, "policies/not-action.json", NOT_ACTION)
     write_file(tmp_path, "policies/reader.json", S3_READER)
     write_file(tmp_path, "bucket/template.yaml", BUCKET.format(n=0))
