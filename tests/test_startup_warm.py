@@ -95,3 +95,20 @@ def test_a_warm_scan_loads_no_parser_no_detector_and_no_suppression_code(tmp_pat
     unneeded.add("tomllib")  # no pyproject.toml to read
     assert not warm & unneeded, sorted(warm & unneeded)
     assert not top_level(warm) & {*HEAVY, "dockerfile_parse"}
+
+
+def test_a_warm_scan_loads_no_helm_renderer(tmp_path):
+    """Discovery asks of each path it walks whether it lies below a chart's templates/
+    (guardlint.parse.helm_charts): the renderer (1.4 ms to import) loads only where a template
+    is judged. (json cannot stay unloaded: orjson's errors subclass its.)"""
+    renderer = "guardlint.parse.helm_templates"
+    write_file(tmp_path, "control/chart/Chart.yaml", "apiVersion: v2\nname: app\nversion: 1.0.0\n")
+    write_file(tmp_path, "control/chart/templates/pod.yaml", POD)
+    assert renderer in imported_by(tmp_path / "control", "scan", ".")  # the positive control
+    write_file(tmp_path, "repo/svc/Dockerfile", DOCKERFILE)
+    write_file(tmp_path, "repo/k8s/pod.yaml", POD)
+    out = tmp_path.parent / f"{tmp_path.name}-out.json"
+    args = ("scan", "repo", "-f", "json", "-o", str(out), "--cache-dir", "cache")
+    imported_by_wheel(tmp_path, *args)
+    assert renderer not in imported_by_wheel(tmp_path, *args)
+    assert json.loads(out.read_text())["summary"]["files"]["scanned"] == 2

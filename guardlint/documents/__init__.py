@@ -15,8 +15,9 @@ from guardlint.model.documents import (
     Document,
     SourceFile,
 )
+from guardlint.parse.helm_charts import HELM_TEMPLATE
 from guardlint.parse.helm_template_set import defined_elsewhere
-from guardlint.parse.helm_templates import HELM_TEMPLATE, static_texts
+from guardlint.parse.helm_templates import static_texts
 from guardlint.parse.located import YamlError
 from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, decode, read_text

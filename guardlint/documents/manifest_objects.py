@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 
 from guardlint.documents.classify import kubernetes_objects
-from guardlint.parse.helm_templates import below_chart_templates, static_texts
+from guardlint.parse.helm_charts import below_chart_templates
+from guardlint.parse.helm_templates import static_texts
 from guardlint.parse.lookups import FILE, entry_info, path_kind
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import load_documents

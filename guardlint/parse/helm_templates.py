@@ -25,20 +25,13 @@ a `---` is judged as a line of its own, the lines after it one further down.
 from __future__ import annotations
 
 import bisect
-import os
-from collections.abc import Callable
 from re import Match
 from typing import NamedTuple
 
 from guardlint.parse.helm_actions import Variants, variants
 from guardlint.parse.helm_pipelines import Action, read_action
-from guardlint.parse.inputs import relative_path
 from guardlint.parse.lazy_pattern import LazyPattern
 
-# The skip reason (the JSON summary's `skip_reasons`) of a file that is judged only rendered.
-HELM_TEMPLATE = "helm-template"
-# A chart's templates/ directory is one of this name beside a file of that name.
-_CHART_TEMPLATES, _CHART_FILE = "templates", "Chart.yaml"
 # The text of a template's renderings together, at most, where it has more than one: each is
 # parsed and judged (8 renderings of a 1 MiB template, 2 of a 4 MiB one).
 MAX_RENDERED_CHARACTERS = 8 * 1024 * 1024
@@ -299,21 +292,3 @@ def _rendered(text: str, rendering: _Rendering) -> str | None:
     if placed == rendering.text or _same_yaml(placed, rendering.text):
         return placed
     return rendering.text
-
-
-def below_chart_templates(path: str, root: str, is_file: Callable[[str], bool]) -> bool:
-    """Whether `path` lies below a Helm chart's templates/ directory (one named so beside a
-    Chart.yaml) at or inside the scan `root`; `is_file` tells whether a Chart.yaml is there
-    (discovery stats it; a lookup of what a pod's file depends on records it for the result
-    cache)."""
-    rel = relative_path(path, root)
-    if rel == os.curdir or rel.startswith(os.pardir):
-        return False
-    directories = [root]  # the root and each directory below it on the way to path
-    for name in rel.split(os.sep)[:-1]:
-        directories.append(os.path.join(directories[-1], name))
-    return any(
-        os.path.basename(directory) == _CHART_TEMPLATES
-        and is_file(os.path.join(os.path.dirname(directory), _CHART_FILE))
-        for directory in directories
-    )

@@ -1,0 +1,32 @@
+"""Where a Helm chart's templates lie, for discovery, without the renderer
+(guardlint.parse.helm_templates): a warm scan walks the tree but judges no template."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from guardlint.parse.inputs import relative_path
+
+# The skip reason (the JSON summary's `skip_reasons`) of a file that is judged only rendered.
+HELM_TEMPLATE = "helm-template"
+# A chart's templates/ directory is one of this name beside a file of that name.
+_CHART_TEMPLATES, _CHART_FILE = "templates", "Chart.yaml"
+
+
+def below_chart_templates(path: str, root: str, is_file: Callable[[str], bool]) -> bool:
+    """Whether `path` lies below a Helm chart's templates/ directory (one named so beside a
+    Chart.yaml) at or inside the scan `root`; `is_file` tells whether a Chart.yaml is there
+    (discovery stats it; a lookup of what a pod's file depends on records it for the result
+    cache)."""
+    rel = relative_path(path, root)
+    if rel == os.curdir or rel.startswith(os.pardir):
+        return False
+    directories = [root]  # the root and each directory below it on the way to path
+    for name in rel.split(os.sep)[:-1]:
+        directories.append(os.path.join(directories[-1], name))
+    return any(
+        os.path.basename(directory) == _CHART_TEMPLATES
+        and is_file(os.path.join(os.path.dirname(directory), _CHART_FILE))
+        for directory in directories
+    )
