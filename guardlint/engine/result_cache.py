@@ -35,8 +35,8 @@ MAX_ENTRY_BYTES = 16 * 1024 * 1024
 FORMAT_DIRECTORY = "v1"
 # 2: findings as compact records (guardlint.findings.records); 3: records without the values
 # they repeat (their file's path, their resource and snippet as fingerprint basis); 4: a pack's
-# entries in its tail.
-FORMAT = 4
+# entries in its tail; 5: a pack's files a list in the scan's order, each with its entry's place.
+FORMAT = 5
 _SUFFIX = ".json"
 _TEMPORARY = ".tmp"
 # A temporary file this old was left by a run that died before renaming it.

@@ -10,10 +10,13 @@ the scan's context and its files (their paths, kinds and templates, in order), s
 same scan of the same tree finds it. It holds the entry key of each file, with the file's
 status where the status can tell the file, and those entries, whose dependencies it holds once
 for all of them (most are shared: the directories up to the root, the day), with the status of
-each file they read where that status tells the bytes read (`read_unchanged`). The entries
-are the stored pack's tail (guardlint.engine.result_cache), each found by its place in it and
-decoded when its file is looked up: a warm scan holds as objects the entry of the file at hand,
-not those of every file at once (of a warm corpus scan, 6 MB and a fifth of its page faults).
+each file they read where that status tells the bytes read (`read_unchanged`). Its files are a
+list in the scan's order, which the key digests: it names no path (a third of its header's
+bytes, and of the 5 ms a warm corpus scan took to decode it). The entries are the stored
+pack's tail (guardlint.engine.result_cache), each found by its place in it, which its file's
+item holds, and decoded when its file is looked up: a warm scan holds as objects the entry of
+the file at hand, not those of every file at once (of a warm corpus scan, 6 MB and a fifth of
+its page faults).
 Its bytes are anyone's like every entry's: what does not check out is not used, and its
 entries are checked as every entry is (guardlint.engine.cached). A pack changes nothing a
 planted entry could not: a file is still reported as the entry under its key says.
@@ -56,6 +59,9 @@ MAX_PACK_BYTES = 64 * 1024 * 1024
 
 # Each file's status as recorded, and the key of its entry.
 Files = dict[str, tuple[list[int] | None, str]]
+# A file's item in a stored pack: its status as recorded (or None), the key of its entry, and
+# the entry's place in the tail (start, size).
+ITEM_SIZE = 4
 
 
 class Known(NamedTuple):
@@ -81,16 +87,18 @@ class ScanPack:
         self.key = blake2b(b"pack" + orjson.dumps(identity), digest_size=32).hexdigest()
         self._settled_before = time_ns() - SETTLED_NANOSECONDS
         self._kept = len(files) >= MIN_FILES
+        self._paths = [f.path for f in files]
         stored = store.read_with_tail(self.key, MAX_PACK_BYTES) if self._kept else None
         value, self._tail = stored if stored is not None else (None, memoryview(b""))
-        valid = type(value) is dict and type(value.get("files")) is dict
-        self._files: dict[str, Any] = value["files"] if valid else {}
-        # Each entry's place in the tail, by key.
-        self._entries: dict[str, Any] = value.get("entries", {}) if valid else {}
+        items = value.get("files") if type(value) is dict else None
+        valid = type(items) is list and len(items) == len(files)
+        # Each file's item by its path (a path named twice is one file, as this scan notes it).
+        self._files: dict[str, Any] = dict(zip(self._paths, items, strict=True)) if valid else {}
+        self._places: dict[str, tuple[Any, Any]] | None = None  # by entry key, made when asked
         self._dependencies: list[Any] = value.get("dependencies", []) if valid else []
         self._read_statuses: list[Any] = value.get("read_statuses", []) if valid else []
-        if type(self._entries) is not dict or type(self._dependencies) is not list:
-            self._files, self._entries, self._dependencies = {}, {}, []
+        if type(self._dependencies) is not list:
+            self._files, self._dependencies = {}, []
         if type(self._read_statuses) is not list:
             self._read_statuses = []
         directories = value.get("directories") if valid else None
@@ -109,12 +117,12 @@ class ScanPack:
         if source.root is None or source.content is not None:
             return None
         recorded = self._files.get(source.path)
-        if type(recorded) is not list or len(recorded) != 2 or recorded[0] is None:
+        if type(recorded) is not list or len(recorded) != ITEM_SIZE or recorded[0] is None:
             return None
-        signature, key = recorded
-        if type(key) is not str or key not in self._entries or self._status(source) != signature:
+        signature, key, start, size = recorded
+        if type(key) is not str or self._status(source) != signature:
             return None
-        entry = self.entry(key)
+        entry = self._decoded(start, size)
         return None if entry is None else Known(signature, key, entry)
 
     @staticmethod
@@ -132,11 +140,18 @@ class ScanPack:
 
     def entry(self, key: str) -> Any:
         """The entry the pack holds under `key`, None if none: decoded anew on each call (a
-        scan asks once per file)."""
-        place = self._entries.get(key)
-        if type(place) is not list or len(place) != 2:
-            return None
-        start, size = place
+        scan asks once per file it does not know by its status, and to write the pack anew)."""
+        if self._places is None:
+            self._places = {}
+            for item in self._files.values():
+                if type(item) is list and len(item) == ITEM_SIZE and type(item[1]) is str:
+                    self._places[item[1]] = item[2], item[3]
+        place = self._places.get(key)
+        return None if place is None else self._decoded(*place)
+
+    def _decoded(self, start: Any, size: Any) -> Any:
+        """The entry of `size` bytes at `start` in the tail; None where that is no span of the
+        tail, or holds no JSON."""
         if type(start) is not int or type(size) is not int:
             return None
         if not 0 <= start <= start + size <= len(self._tail):
@@ -181,8 +196,8 @@ class ScanPack:
     def write(self, changed: bool) -> None:
         """Store the pack this scan makes, when the scan `changed` entries or it differs from
         the stored one: the entries of its files (those workers wrote read back)."""
-        files = {path: [signature, key] for path, (signature, key) in self._noted.items()}
-        if not self._kept or (not changed and files == self._files):
+        noted = [self._noted.get(path) for path in self._paths]
+        if not self._kept or (not changed and noted == self._stored_notes()):
             return
         entries = {}
         for _, key in self._noted.values():
@@ -201,17 +216,23 @@ class ScanPack:
                 places[key] = [size, len(packed)]
                 tail.append(packed)
                 size += len(packed)
-        files = {path: item for path, item in files.items() if item[1] in places}
+        files = [None if item is None or item[1] not in places else [*item, *places[item[1]]]
+                 for item in noted]  # fmt: skip
         dependencies = [orjson.loads(item) for item in table]
         read_statuses = [self._read_status(item) for item in dependencies]
         self._store.write(
             self.key,
-            {"files": files, "entries": places, "dependencies": dependencies,
+            {"files": files, "dependencies": dependencies,
              "read_statuses": read_statuses, "credentials": _credentials(),
              "directories": self._directory_statuses(dependencies)},
             MAX_PACK_BYTES,
             b"".join(tail),
         )  # fmt: skip
+
+    def _stored_notes(self) -> list[Any]:
+        """What this scan would note of each file to find the stored pack as it is."""
+        items = (self._files.get(path) for path in self._paths)
+        return [tuple(item[:2]) if type(item) is list else item for item in items]
 
     def _read_status(self, item: Any) -> list[int] | None:
         """The status of the file a read dependency read, where the status tells its bytes:

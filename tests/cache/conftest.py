@@ -61,24 +61,37 @@ def settled(monkeypatch) -> None:
 
 
 def read_pack(path: Path) -> dict:
-    """A stored pack as JSON, its entries decoded from its tail in the place of their places."""
+    """A stored pack as JSON, its files' items without their entries' places, and its entries
+    decoded from its tail as `entries`, a map by key."""
     header, _, tail = path.read_bytes().partition(b"\n")
     data = json.loads(header)
-    places = data["value"]["entries"]
-    data["value"]["entries"] = {
-        key: json.loads(tail[start : start + size]) for key, (start, size) in places.items()
-    }
+    items, entries = data["value"]["files"], {}
+    for item in items:
+        if item is not None:
+            _, key, start, size = item
+            entries[key] = json.loads(tail[start : start + size])
+            del item[2:]
+    data["value"]["entries"] = entries
     return data
 
 
 def write_pack(path: Path, data: dict) -> None:
-    """Store what read_pack gave (a map of entries goes to the tail again)."""
-    value, tail = data["value"], b""
-    if isinstance(value.get("entries"), dict):
-        places = {}
-        for key, entry in value["entries"].items():
-            spelled = json.dumps(entry).encode()
-            places[key] = [len(tail), len(spelled)]
-            tail += spelled
-        value = {**value, "entries": places}
+    """Store what read_pack gave: its entries to the tail again, each file's item that names
+    one of them with its place."""
+    value, tail, places = dict(data["value"]), b"", {}
+    for key, entry in value.pop("entries", {}).items():
+        spelled = json.dumps(entry).encode()
+        places[key] = [len(tail), len(spelled)]
+        tail += spelled
+    if isinstance(value.get("files"), list):
+        value["files"] = [
+            [*item, *places[item[1]]] if _names_a_place(item, places) else item
+            for item in value["files"]
+        ]
     path.write_bytes(json.dumps({**data, "value": value}).encode() + b"\n" + tail)
+
+
+def _names_a_place(item: object, places: dict) -> bool:
+    return (
+        isinstance(item, list) and len(item) == 2 and isinstance(item[1], str) and item[1] in places
+    )

@@ -15,15 +15,15 @@ from tests.cache.conftest import cached_scan, read_pack, seen
 from tests.cache.test_scan_pack import SERVICES, pack_file, tree_of_services
 
 
-def _swap_places(places: dict) -> None:
-    first, second = list(places)[:2]
-    places[first], places[second] = places[second], places[first]
+def _swap_places(items: list) -> None:
+    first, second = items[:2]
+    first[2:], second[2:] = second[2:], first[2:]
 
 
-def _set_places(place: Callable[[list], object]) -> Callable[[dict], None]:
-    def damage(places: dict) -> None:
-        for key, found in places.items():
-            places[key] = place(found)
+def _set_places(place: Callable[[list], list]) -> Callable[[list], None]:
+    def damage(items: list) -> None:
+        for item in items:
+            item[2:] = place(item[2:])
 
     return damage
 
@@ -38,6 +38,8 @@ HOSTILE_PLACES = {
     "three-numbers": _set_places(lambda found: [*found, 0]),
     "halves": _set_places(lambda found: [found[0], found[1] // 2]),
     "of-another-entry": _swap_places,
+    "huge": _set_places(lambda found: [2**62, 2**62]),
+    "beyond-64-bits": _set_places(lambda found: [found[0], 2**70]),
 }
 
 
@@ -45,7 +47,7 @@ def _damaged(pack: Path, damage: Callable[[dict], None] | None, tail: bytes | No
     header, _, stored_tail = pack.read_bytes().partition(b"\n")
     data = json.loads(header)
     if damage is not None:
-        damage(data["value"]["entries"])
+        damage(data["value"]["files"])
     spelled = json.dumps(data).encode()
     pack.write_bytes(spelled + b"\n" + (stored_tail if tail is None else tail))
 
@@ -107,3 +109,30 @@ def test_an_entry_read_with_its_tail_is_a_pack_and_without_one_is_none(tmp_path)
     assert value == {"n": 1} and bytes(tail) == b"[1]\n[2]"
     assert store.read(key) is None and store.read_with_tail(other) is None
     assert store.read(other) == {"n": 2}
+
+
+def test_a_pack_of_format_4_is_ignored_and_written_again(tmp_path, packed, settled, analysed):
+    """Format 4 held the files by path and their entries' places apart, by key: such a pack is
+    not read (its findings, changed here, would show), and the scan writes the pack anew."""
+    tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
+    expected = seen(cached_scan(tree, cache))
+    pack = pack_file(cache)
+    data = read_pack(pack)
+    value, tail, places = data["value"], b"", {}
+    for key, entry in value.pop("entries").items():
+        for finding in entry["outcome"]["findings"]:
+            finding[2] = "planted"
+        spelled = json.dumps(entry).encode()
+        places[key] = [len(tail), len(spelled)]
+        tail += spelled
+    paths = [str(tree / service / "Dockerfile") for service in SERVICES]  # the scan's order
+    value["files"] = dict(zip(paths, value["files"], strict=True))
+    value["entries"] = places
+    pack.write_bytes(json.dumps({**data, "format": 4}).encode() + b"\n" + tail)
+    analysed.clear()
+    result = cached_scan(tree, cache)
+    assert seen(result) == expected and result.reused_files == len(SERVICES)
+    assert analysed == []  # each file's own entry answered
+    again = read_pack(pack)
+    assert again["format"] == result_cache.FORMAT and isinstance(again["value"]["files"], list)
+    assert "planted" not in json.dumps(again)

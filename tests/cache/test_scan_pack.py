@@ -99,7 +99,7 @@ def test_a_file_changed_too_recently_is_read_but_not_analysed_again(
     tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
     cached_scan(tree, cache)
     assert all(signature is None for signature, _ in read_pack(
-        pack_file(cache))["value"]["files"].values())  # fmt: skip
+        pack_file(cache))["value"]["files"])  # fmt: skip
     reads.clear()
     analysed.clear()
     assert cached_scan(tree, cache).reused_files == len(SERVICES)
@@ -132,8 +132,9 @@ def test_a_scan_of_few_files_has_no_pack(tmp_path):
 def test_worker_processes_entries_reach_the_pack(tmp_path, packed, settled, reads):
     tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
     first = seen(cached_scan(tree, cache, jobs=2))
-    files = read_pack(pack_file(cache))["value"]["files"]
-    assert sorted(files) == sorted(str(tree / service / "Dockerfile") for service in SERVICES)
+    value = read_pack(pack_file(cache))["value"]
+    assert len(value["files"]) == len(SERVICES)
+    assert sorted(key for _, key in value["files"]) == sorted(value["entries"])
     reads.clear()
     result = cached_scan(tree, cache, jobs=2)
     assert seen(result) == first and reads == [] and result.reused_files == len(SERVICES)
@@ -141,7 +142,7 @@ def test_worker_processes_entries_reach_the_pack(tmp_path, packed, settled, read
 
 def _another_files_entry(pack: dict, tree: Path) -> None:
     files = pack["files"]
-    files[str(tree / "svc0" / "Dockerfile")][1] = files[str(tree / "svc1" / "Dockerfile")][1]
+    files[0][1] = files[1][1]
 
 
 def _first_dependency_set(pack: dict, value: object) -> None:
@@ -155,11 +156,13 @@ def _each_entry_names(pack: dict, index: object) -> None:
 
 HOSTILE_PACKS = {
     "garbage": lambda pack, tree: pack.clear(),
-    "files-a-list": lambda pack, tree: pack.__setitem__("files", []),
-    "entries-a-list": lambda pack, tree: pack.__setitem__("entries", [1]),
-    "key-a-list": lambda pack, tree: [item.__setitem__(1, [1]) for item in pack["files"].values()],
+    "files-a-map": lambda pack, tree: pack.__setitem__("files", {}),
+    "files-one-short": lambda pack, tree: pack["files"].pop(),
+    "files-one-more": lambda pack, tree: pack["files"].append(pack["files"][0]),
+    "items-without-places": lambda pack, tree: pack.__setitem__("entries", {}),
+    "key-a-list": lambda pack, tree: [item.__setitem__(1, [1]) for item in pack["files"]],
     "signature-of-texts": lambda pack, tree: [
-        item.__setitem__(0, ["1"] * 5) for item in pack["files"].values()
+        item.__setitem__(0, ["1"] * 5) for item in pack["files"]
     ],
     "another-files-entry": _another_files_entry,
     "entries-of-nothing": lambda pack, tree: pack["entries"].update(
@@ -215,7 +218,8 @@ def test_a_pack_naming_standard_input_changes_nothing(tmp_path, packed, settled)
     pack = pack_file(cache)
     data = read_pack(pack)
     files = data["value"]["files"]
-    files["-"] = next(iter(files.values()))
+    assert files.count(None) == 1  # standard input's item
+    files[files.index(None)] = next(item for item in files if item is not None)
     write_pack(pack, data)
     expected = seen(cached_scan(tree, None, sources=[stdin]))
     assert seen(cached_scan(tree, cache, sources=[stdin])) == expected
@@ -334,9 +338,8 @@ def test_a_dependency_changed_too_recently_is_read_again(tmp_path, packed, depen
 
 def _read_statuses_of_the_dockerfiles(pack: dict, tree: Path) -> None:
     """Each read's status is that of another file of the tree, which the pack knows."""
-    files = pack["files"]
-    signatures = [files[str(tree / service / "Dockerfile")][0] for service in SERVICES]
-    pack["read_statuses"] = [signatures[0] for _ in pack["read_statuses"]]
+    [signature, _] = pack["files"][0]  # a Dockerfile's: the scan's files are its Dockerfiles
+    pack["read_statuses"] = [signature for _ in pack["read_statuses"]]
 
 
 HOSTILE_READ_STATUSES = {
