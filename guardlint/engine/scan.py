@@ -3,15 +3,14 @@ collect the findings in a stable order."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from guardlint.discover import NOT_IAC_CONTENT, NOT_IAC_NAME, discover, scan_root
-from guardlint.discover.names import DOCUMENT_KINDS_BY_NAME, kind_by_name
-from guardlint.engine.named_files import MAX_NAMED_FILES, MAX_ROUNDS, named_sources
+from guardlint.discover.names import DOCUMENT_KINDS_BY_NAME
+from guardlint.engine.named_files import MAX_NAMED_FILES, MAX_ROUNDS, SharedFile, named_sources
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.outcomes import file_outcomes
 from guardlint.engine.rule_runner import (
@@ -25,7 +24,6 @@ from guardlint.findings.numbering import numbered
 from guardlint.model.documents import SKIPPED, UNPARSABLE, Region, SourceFile
 from guardlint.model.findings import SORT_KEY, Finding, Hit
 from guardlint.model.rules import Rule
-from guardlint.parse.inputs import lies_inside
 from guardlint.parse.recorder import snapshot
 from guardlint.rulebook import Rulebook, load_rulebook
 
@@ -46,6 +44,8 @@ class ScanResult:
     # Superseded rules named by the options or an inline suppression (each gets a notice).
     superseded_named: set[str] = field(default_factory=set)
     reused_files: int = 0  # outcomes from the result cache (guardlint.engine.cached)
+    # With --shard: named files other slices may judge too, by path (engine.named_files).
+    shared_files: dict[str, SharedFile] = field(default_factory=dict)
 
     @property
     def active_findings(self) -> list[Finding]:
@@ -116,7 +116,7 @@ def _scan_files(
     by their names (guardlint.engine.named_files), round after round."""
     known = {source.rel_path for source in files}
     done, total, room = 0, len(files), MAX_NAMED_FILES
-    walked = [os.path.abspath(path) for path in options.paths]
+    shared: dict[str, bool] = {}  # rel_path -> skipped by name, of the files of every slice
     for _ in range(MAX_ROUNDS + 1):
         named: dict[tuple[str, str], None] = {}
         for outcome in file_outcomes(files, runner, options):
@@ -125,15 +125,31 @@ def _scan_files(
                 progress(done, total, outcome)
             _add(result, outcome)
             named.update(dict.fromkeys(outcome.named))
+            if outcome.rel_path in shared:
+                kinds = tuple(result.file_kinds[outcome.rel_path])
+                skipped_by_name = shared[outcome.rel_path]
+                result.shared_files[outcome.rel_path] = SharedFile(
+                    outcome.status, kinds, skipped_by_name
+                )
         if not named or room <= 0:
             return
-        files = named_sources(named, known, result.root, options, room)
+        selected = named_sources(named, known, result.root, options, room)
+        files = [choice.source for choice in selected]
         room, total = room - len(files), total + len(files)
-        for source in files:  # counted by discovery as not IaC by name, where it walked there
-            by_name = kind_by_name(os.path.basename(source.path)) is not None
-            if not by_name and any(lies_inside(source.path, path) for path in walked):
-                result.skipped_files -= Counter({NOT_IAC_NAME: 1})
-                result.files[SKIPPED] -= 1
+        for choice in selected:
+            if choice.every_slice:
+                shared[choice.source.rel_path] = choice.skipped_by_name
+            if choice.skipped_by_name:  # counted by discovery as not IaC by name
+                _uncount_skipped_by_name(result)
+
+
+def _uncount_skipped_by_name(result: ScanResult) -> None:
+    """A file counted as not IaC by name is scanned after all. In a slice (--shard) another
+    slice may have counted it: the count can fall below zero there, and the merge adds up."""
+    result.files[SKIPPED] -= 1
+    result.skipped_files[NOT_IAC_NAME] -= 1
+    if not result.skipped_files[NOT_IAC_NAME]:
+        del result.skipped_files[NOT_IAC_NAME]
 
 
 def scan(

@@ -5,7 +5,8 @@ SARIF logs are joined run by run: the rules and taxa of every slice, in the orde
 scan lists them (the rulebook's), and the results in the scan's order, with their indexes
 pointing into the joined lists. JSON reports are joined by their findings and summed summaries.
 Only guardlint's own reports of one version are joined: a report from another tool or version
-could describe different rules under the same IDs.
+could describe different rules under the same IDs. A named file several slices judged is kept
+once (guardlint.report.merge_repeats).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from guardlint import __version__
 from guardlint.model.rules import Severity
 from guardlint.parse.text import shown
 from guardlint.report.encode import to_json
+from guardlint.report.merge_repeats import RepeatError, prune, without_repeats
 from guardlint.report.sarif_names import CATEGORY_TAXONOMY, FINGERPRINT_KEY
 
 SARIF, JSON = "sarif", "json"
@@ -72,10 +74,13 @@ def merge(reports: Sequence[Any], names: Sequence[str], rule_order: Callable[[st
         formats = {report_format(name, data) for name, data in zip(names, reports, strict=True)}
         if len(formats) != 1:
             raise MergeError("the reports must all be SARIF or all be JSON")
+        without_repeats(reports, names, formats == {SARIF})
         _check_apart(reports, names, formats == {SARIF})
         joined = _merge_sarif(reports, rule_order) if formats == {SARIF} else _merge_json(reports)
     except MergeError:
         raise
+    except RepeatError as exc:
+        raise MergeError(str(exc)) from None
     except _NOT_AS_WRITTEN as exc:
         problem = "nested too deeply" if isinstance(exc, RecursionError) else f"{exc!r:.200}"
         raise MergeError(f"the reports are not as guardlint writes them ({problem})") from None
@@ -113,6 +118,7 @@ def _merge_json(reports: Sequence[dict]) -> dict:
     )
     summary = _sum([report["summary"] for report in reports])
     summary["duration_seconds"] = max(r["summary"]["duration_seconds"] for r in reports)
+    prune(summary)
     return {**reports[0], "summary": summary, "findings": findings}
 
 

@@ -30,6 +30,7 @@ from guardlint.report.sarif_names import (
     FINDING_TYPE_TAXONOMY,
     FINGERPRINT_KEY,
     SCHEMA_URI,
+    SHARED_FILES,
     SRCROOT,
 )
 
@@ -348,6 +349,8 @@ def build_log(result: Any, all_rules: bool = False) -> dict[str, Any]:
         original_uri_base_ids={SRCROOT: _node(sarif.ArtifactLocation, uri=_root_uri(result.root))},
         column_kind="unicodeCodePoints",
         results=[_result(f, descriptor_refs[f.rule_id, f.severity], shared) for f in findings],
+        # A slice's (--shard): named files other slices may judge too, for guardlint merge.
+        properties={SHARED_FILES: sorted(result.shared_files)} if result.shared_files else None,
     )
     return _node(sarif.SarifLog, version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
 
