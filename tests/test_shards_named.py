@@ -12,6 +12,7 @@ import pytest
 
 from guardlint.discover.shards import Shard
 from tests.conftest import write_file
+from tests.test_sarif import validate
 from tests.test_shards import run_cli
 
 IMAGE = "FROM alpine:3.22\nRUN curl -fsSL https://x.example/i.sh | sh\nUSER root\n"
@@ -87,6 +88,12 @@ def test_named_files_in_other_slices_merge_into_the_whole_scan(tmp_path, monkeyp
     assert _outcome(merged.read_bytes()) == _outcome(whole)
     assert b"common/shared.conf" in whole and b"img0.image" in whole and b"q0.conf" in whole
     assert b"sharedFiles" not in whole and b"shared_files" not in whole  # no slice's listing
+    listings = [json.loads(path.read_text()) for path in tmp_path.glob(f"slice*.{fmt}")]
+    if fmt == "sarif":  # a slice's log, its listing as a run property, is valid SARIF too
+        for log in listings:
+            validate(log)
+        listings = [log["runs"][0].get("properties", {}) for log in listings]
+    assert any(listing for listing in listings)
 
 
 def _slices(tmp_path: Path, fmt: str) -> list[Path]:
@@ -159,3 +166,33 @@ ASSEMBLY = {
         "S": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "S.template.json"}}
     },
 }
+
+
+def test_slices_reusing_the_result_cache_merge_into_the_whole_scan(tmp_path, monkeypatch):
+    """A slice's shared files and their counts come the same from the result cache."""
+    monkeypatch.chdir(_tree(tmp_path / "repo"))
+    cache = ("--cache-dir", str(tmp_path / "cache"))
+    first, _ = _scan_and_merge(tmp_path, "json", 3, *cache)
+    again, merged = _scan_and_merge(tmp_path, "json", 3, *cache)
+    assert _outcome(again) == _outcome(first) == _outcome(merged.read_bytes())
+
+
+def test_a_file_named_as_two_kinds_from_two_slices_is_refused_not_guessed(tmp_path, monkeypatch):
+    """Which kind the whole scan judges such a file as depends on which naming file it reads
+    first, which no slice knows: the merge refuses (exit 2, naming the file) rather than keep
+    either slice's findings as the whole scan's."""
+    root = tmp_path / "repo"
+    namers = [f"a{n}/compose.yaml" for n in range(40)]
+    first = namers[0]
+    second = next(namer for namer in namers if _apart(2, first, namer))
+    write_file(root, first, "services:\n  web:\n    build:\n      context: ..\n"
+               "      dockerfile: odd.conf\n")  # fmt: skip
+    write_file(root, second, "include:\n  - ../odd.conf\n" + DB.replace("db:", "other:"))
+    write_file(root, "odd.conf", DB)
+    monkeypatch.chdir(root)
+    slices = []
+    for index in (1, 2):
+        slices.append(str(tmp_path / f"slice{index}.json"))
+        run_cli("scan", ".", "--shard", f"{index}/2", "-f", "json", "-o", slices[-1], "-q")
+    result = run_cli("merge", *slices, "-o", str(tmp_path / "out.json"))
+    assert result.exit_code == REFUSED and "odd.conf" in result.output, result.output
