@@ -18,6 +18,15 @@ from tests.test_shards import run_cli
 IMAGE = "FROM alpine:3.22\nRUN curl -fsSL https://x.example/i.sh | sh\nUSER root\n"
 DB = "services:\n  db:\n    image: postgres:16.1\n    privileged: true\n"
 NAMERS = 8
+STACK = """\
+Resources:
+  Plain:
+    Type: AWS::CloudFormation::Stack
+    Properties: {TemplateURL: ../common/plain.tmpl}
+  Broken:
+    Type: AWS::CloudFormation::Stack
+    Properties: {TemplateURL: ../common/broken.tmpl}
+"""
 REFUSED = 2
 
 
@@ -32,14 +41,18 @@ def _compose(n: int) -> str:
 
 def _tree(root: Path) -> Path:
     """Compose files naming a Dockerfile of no IaC name, one of an IaC name (scanned anyway),
-    an included file that includes another (a chain), and one file every Compose file names."""
+    an included file that includes another (a chain), and one file every Compose file names;
+    templates nesting a file that is no template (skipped) and one that cannot be parsed."""
     for n in range(NAMERS):
         write_file(root, f"svc{n}/compose.yaml", _compose(n))
         write_file(root, f"images/img{n}.image", IMAGE)
         write_file(root, f"images/Dockerfile.svc{n}", IMAGE)
         write_file(root, f"parts/p{n}.conf", f"include:\n  - q{n}.conf\n" + DB)
         write_file(root, f"parts/q{n}.conf", DB.replace("db:", "cache:"))
+        write_file(root, f"svc{n}/stack.yaml", STACK)
     write_file(root, "common/shared.conf", DB.replace("db:", "shared:"))
+    write_file(root, "common/plain.tmpl", "notes: not a template\n")  # skipped by its content
+    write_file(root, "common/broken.tmpl", "Resources: [\n")  # unparsable
     return root
 
 
@@ -87,6 +100,7 @@ def test_named_files_in_other_slices_merge_into_the_whole_scan(tmp_path, monkeyp
     whole, merged = _scan_and_merge(tmp_path, fmt, count)
     assert _outcome(merged.read_bytes()) == _outcome(whole)
     assert b"common/shared.conf" in whole and b"img0.image" in whole and b"q0.conf" in whole
+    assert b"common/broken.tmpl" in whole
     assert b"sharedFiles" not in whole and b"shared_files" not in whole  # no slice's listing
     listings = [json.loads(path.read_text()) for path in tmp_path.glob(f"slice*.{fmt}")]
     if fmt == "sarif":  # a slice's log, its listing as a run property, is valid SARIF too
@@ -138,7 +152,7 @@ def test_repeats_that_disagree_are_refused_not_joined(tmp_path, monkeypatch, fmt
         _edit(second, change)
         result = run_cli("merge", str(first), str(second), "-o", str(tmp_path / "out"))
         assert result.exit_code == REFUSED and message in result.output, result.output
-        assert "common/shared.conf" in result.output
+        assert "common/" in result.output  # the file whose repeats disagree
         second.write_text(original)
 
 

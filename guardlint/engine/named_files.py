@@ -49,6 +49,7 @@ class SharedFile(NamedTuple):
     slice naming it judges: `guardlint merge` counts each such file once."""
 
     status: str  # scanned, skipped, unparsable
+    skip_reason: str | None  # why it was skipped (not IaC by content), if it was
     kinds: tuple[str, ...]  # its documents' kinds, sorted, one per document
     skipped_by_name: bool
 

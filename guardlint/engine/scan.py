@@ -65,11 +65,16 @@ def _deduplicate(findings: list[Finding]) -> list[Finding]:
     return list(unique.values())
 
 
+def _skip_reason(outcome: FileOutcome) -> str | None:
+    return outcome.skip_reason or NOT_IAC_CONTENT if outcome.status == SKIPPED else None
+
+
 def _add(result: ScanResult, outcome: FileOutcome) -> None:
     result.file_kinds[outcome.rel_path] = sorted(outcome.kinds)
     result.files[outcome.status] += 1
-    if outcome.status == SKIPPED:
-        result.skipped_files[outcome.skip_reason or NOT_IAC_CONTENT] += 1
+    skip_reason = _skip_reason(outcome)
+    if skip_reason is not None:
+        result.skipped_files[skip_reason] += 1
     result.kinds.update(outcome.kinds)
     result.superseded_named.update(outcome.superseded_named)
     result.reused_files += outcome.reused
@@ -126,10 +131,11 @@ def _scan_files(
             _add(result, outcome)
             named.update(dict.fromkeys(outcome.named))
             if outcome.rel_path in shared:
-                kinds = tuple(result.file_kinds[outcome.rel_path])
-                skipped_by_name = shared[outcome.rel_path]
                 result.shared_files[outcome.rel_path] = SharedFile(
-                    outcome.status, kinds, skipped_by_name
+                    outcome.status,
+                    _skip_reason(outcome),
+                    tuple(result.file_kinds[outcome.rel_path]),
+                    shared[outcome.rel_path],
                 )
         if not named or room <= 0:
             return

@@ -22,8 +22,8 @@ def render(result: ScanResult, **_: Any) -> bytes:
     }
     if result.shared_files:  # a slice's (--shard), for guardlint merge to count them once
         document[JSON_SHARED_FILES] = {
-            path: {"status": shared.status, "documents": list(shared.kinds),
-                   "skipped_by_name": shared.skipped_by_name}
+            path: {"status": shared.status, "skip_reason": shared.skip_reason,
+                   "documents": list(shared.kinds), "skipped_by_name": shared.skipped_by_name}
             for path, shared in sorted(result.shared_files.items())
         }  # fmt: skip
     return to_json(document)

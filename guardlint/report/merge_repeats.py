@@ -138,6 +138,8 @@ def _uncount(summary: dict, added: dict, findings: list[dict]) -> None:
     """Take a repeat of a shared file out of a JSON summary: `added` is what judging it added
     to the slice's counts, `findings` its findings."""
     summary["files"][added["status"]] -= 1
+    if added["skip_reason"] is not None:
+        summary["skip_reasons"]["files"][added["skip_reason"]] -= 1
     for kind in added["documents"]:
         summary["documents"][kind] -= 1
     if added["skipped_by_name"]:  # judging it took it out of these counts
