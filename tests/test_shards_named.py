@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from guardlint.discover.shards import Shard
-from tests.conftest import write_file
+from tests.conftest import processor_seconds, write_file
 from tests.test_sarif import validate
 from tests.test_shards import run_cli
 
@@ -210,3 +210,38 @@ def test_a_file_named_as_two_kinds_from_two_slices_is_refused_not_guessed(tmp_pa
         run_cli("scan", ".", "--shard", f"{index}/2", "-f", "json", "-o", slices[-1], "-q")
     result = run_cli("merge", *slices, "-o", str(tmp_path / "out.json"))
     assert result.exit_code == REFUSED and "odd.conf" in result.output, result.output
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "json"])
+def test_many_shared_files_merge_in_linear_time(tmp_path, monkeypatch, fmt):
+    """Slices that each list 5,000 shared files holding 10,000 findings: the repeats are
+    found by one pass over each report, not one per file (that took minutes)."""
+    root = tmp_path / "repo"
+    write_file(root, "a/compose.yaml", "include:\n  - ../odd.conf\n" + DB)
+    write_file(root, "odd.conf", DB.replace("db:", "other:"))
+    monkeypatch.chdir(root)
+    report = tmp_path / f"one.{fmt}"
+    run_cli("scan", ".", "--shard", "1/1", "-f", fmt, "-o", str(report), "-q")
+    data = json.loads(report.read_text())
+    run = data["runs"][0] if fmt == "sarif" else data
+    items = run["results"] if fmt == "sarif" else data["findings"]
+    template = [item for item in items if "odd.conf" in json.dumps(item)]
+    assert template
+    copies, paths = [], [f"many/{n}.conf" for n in range(5_000)]
+    for path in paths:
+        for item in template:
+            copies.append(json.loads(json.dumps(item).replace("odd.conf", path)))
+    items.extend(copies)
+    if fmt == "sarif":
+        run["properties"]["guardlint/sharedFiles"] += paths
+    else:
+        listing = data["shared_files"]["odd.conf"]
+        data["shared_files"].update(dict.fromkeys(paths, listing))
+    slices = [str(tmp_path / f"s{n}.{fmt}") for n in (1, 2)]
+    Path(slices[0]).write_text(json.dumps(data))
+    items[:] = [*template, *copies]  # the other slice: the shared files' findings only
+    Path(slices[1]).write_text(json.dumps(data))
+    started = processor_seconds()
+    result = run_cli("merge", *slices, "-o", str(tmp_path / f"out.{fmt}"), "-q")
+    assert processor_seconds() - started < 10
+    assert result.exit_code == 0, result.output

@@ -37,22 +37,27 @@ def without_repeats(reports: Sequence[Any], names: Sequence[str], sarif: bool) -
     for index, listed in enumerate(shared):
         for path in listed:
             holders.setdefault(path, []).append(index)
-    dropped: list[set[str]] = [set() for _ in reports]
+    # Each report's findings of the shared files, by path: one pass over each report.
+    found: list[dict[str, list[Any]]] = [{} for _ in reports]
     for index, report_items in enumerate(items):
         for item in report_items:
             path = _path(item, sarif)
-            if path in holders and path not in shared[index]:
+            if path not in holders:
+                continue
+            if path not in shared[index]:
                 other = names[holders[path][0]]
                 raise RepeatError(
                     f"{names[index]} holds findings of {path}, which {other} lists as judged "
                     "by every slice naming it: not slices of one scan"
                 )
+            found[index].setdefault(path, []).append(item)
+    dropped: list[set[str]] = [set() for _ in reports]
     for path, indexes in holders.items():
         first = indexes[0]
-        kept = _comparable(items[first], path, sarif)
+        kept = _comparable(found[first].get(path, []), sarif)
         for index in indexes[1:]:
             if shared[index][path] != shared[first][path] or (
-                _comparable(items[index], path, sarif) != kept
+                _comparable(found[index].get(path, []), sarif) != kept
             ):
                 raise RepeatError(
                     f"{names[index]} and {names[first]} judged {path} differently: "
@@ -120,10 +125,9 @@ def _path(item: Any, sarif: bool) -> str:
     return item["path"]
 
 
-def _comparable(items: list[Any], path: str, sarif: bool) -> list[Any]:
-    """A report's findings of `path`, without what differs between slices' reports of the same
+def _comparable(found: list[Any], sarif: bool) -> list[Any]:
+    """A report's findings of a file, without what differs between slices' reports of the same
     findings: a SARIF result's indexes into its own run's rules and taxonomies."""
-    found = [item for item in items if _path(item, sarif) == path]
     if not sarif:
         return found
     unindexed = []
