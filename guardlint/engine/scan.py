@@ -66,7 +66,7 @@ def _deduplicate(findings: list[Finding]) -> list[Finding]:
 
 
 def _skip_reason(outcome: FileOutcome) -> str | None:
-    return outcome.skip_reason or NOT_IAC_CONTENT if outcome.status == SKIPPED else None
+    return (outcome.skip_reason or NOT_IAC_CONTENT) if outcome.status == SKIPPED else None
 
 
 def _add(result: ScanResult, outcome: FileOutcome) -> None:
