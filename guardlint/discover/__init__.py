@@ -37,7 +37,7 @@ from guardlint.discover.names import kind_by_name, template_of
 from guardlint.model.documents import SourceFile
 from guardlint.parse.beneath import resolve_beneath
 from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
-from guardlint.parse.helm_charts import HELM_TEMPLATE, below_chart_templates
+from guardlint.parse.helm_charts import HELM_IGNORED, HELM_TEMPLATE, below_chart_templates
 from guardlint.parse.inputs import VERSION_CONTROL_DIRS, listed_status, relative_path
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.substitution import TEMPLATE
@@ -66,6 +66,7 @@ SKIP_REASONS = {
     NOT_IAC_CONTENT: "not IaC by content",
     EXCLUDED: "excluded",
     HELM_TEMPLATE: "Helm templates",
+    HELM_IGNORED: "left out of its Helm chart (.helmignore)",
     TEMPLATE: "unfilled templates",
     LINK_OUTSIDE_ROOT: "link out of the scan root or into .git",
     BROKEN_LINK: "broken link or link loop",

@@ -15,8 +15,8 @@ from guardlint.model.documents import (
     Document,
     SourceFile,
 )
-from guardlint.parse.helm_charts import HELM_TEMPLATE
-from guardlint.parse.helm_template_set import defined_elsewhere
+from guardlint.parse.helm_charts import HELM_IGNORED, HELM_TEMPLATE
+from guardlint.parse.helm_template_set import LEFT_OUT, UNDEFINED, template_state
 from guardlint.parse.helm_templates import static_texts
 from guardlint.parse.located import YamlError
 from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
@@ -148,10 +148,14 @@ def _unfilled_template(source: SourceFile, lines: list[str], error: ParseError) 
     return bool(error.line) and fails_at_placeholder(lines, error.line, tags_only=True)
 
 
-def _replaced(source: SourceFile) -> bool:
-    """Whether another file of a chart's template set may define the template's name, so
-    that Helm renders that definition for it."""
-    return source.root is None or defined_elsewhere(source.path, source.root)
+def _unrendered(source: SourceFile) -> str | None:
+    """Why Helm may not render a chart's template as it is written (the skip reason): Helm
+    leaves it out of its chart, or another file of its template set may define its name, so
+    that Helm renders that definition for it; None where neither."""
+    if source.root is None:
+        return HELM_TEMPLATE
+    state = template_state(source.path, source.root)
+    return {LEFT_OUT: HELM_IGNORED, UNDEFINED: None}.get(state, HELM_TEMPLATE)
 
 
 def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
@@ -164,8 +168,9 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     # A chart's template is judged as Helm renders it, where no value changes that: each
     # rendering its control actions can choose, unless another file may define its name.
     judged = static_texts(text) if source.chart_template else [text]
-    if judged is None or (source.chart_template and _replaced(source)):
-        return ParsedFile(source, SKIPPED, skip_reason=HELM_TEMPLATE)
+    unrendered = _unrendered(source) if source.chart_template else None
+    if judged is None or unrendered:
+        return ParsedFile(source, SKIPPED, skip_reason=unrendered or HELM_TEMPLATE)
     if source.kind == "structured" and not (
         any(sniff_structured(each) for each in judged) or is_kustomization_file(source)
     ):

@@ -10,6 +10,8 @@ from guardlint.parse.inputs import relative_path
 
 # The skip reason (the JSON summary's `skip_reasons`) of a file that is judged only rendered.
 HELM_TEMPLATE = "helm-template"
+# That of a chart's template Helm leaves out (guardlint.parse.helm_ignore): never deployed.
+HELM_IGNORED = "helm-ignored"
 # A chart's templates/ directory is one of this name beside a file of that name.
 _CHART_TEMPLATES, _CHART_FILE = "templates", "Chart.yaml"
 

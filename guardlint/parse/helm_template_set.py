@@ -29,6 +29,7 @@ import os
 
 from guardlint.parse import recorder
 from guardlint.parse.beneath import resolve_beneath
+from guardlint.parse.helm_ignore import left_out_by_helm
 from guardlint.parse.helm_pipelines import string_literal
 from guardlint.parse.inputs import InputError, names_nothing, read_scanned_file, relative_path
 from guardlint.parse.lazy_pattern import LazyPattern
@@ -38,7 +39,9 @@ from guardlint.parse.text import DEFAULT_MAX_BYTES
 MAX_FILE_BYTES = DEFAULT_MAX_BYTES  # a file of a set, read whole (as the scan reads files)
 MAX_SET_BYTES = 32 * 1024 * 1024  # the files of a set together
 MAX_SET_ENTRIES = 20_000  # the files and directories of a set listed
-DEFINED, UNDEFINED = "defined", "undefined"  # the states of an observation
+# The states of an observation: another file may define the name, none does, or Helm leaves
+# the file out of every chart that would load it (guardlint.parse.helm_ignore).
+DEFINED, UNDEFINED, LEFT_OUT = "defined", "undefined", "left out"
 
 _CHART_FILE, _TEMPLATES, _CHARTS = "Chart.yaml", "templates", "charts"
 _FILE_NAME_PART = "templates/"
@@ -50,18 +53,26 @@ _CHART, _IN_TEMPLATES, _IN_CHARTS = range(3)  # what a directory of a set is
 
 
 def defined_elsewhere(path: str, root: str) -> bool:
-    """Whether a file of the template set of the chart template at `path` (inside the scan
-    `root`) may define the template's name; recorded for the result cache."""
+    """Whether Helm may render something else than the chart template at `path` (inside the
+    scan `root`) says: a file of its template set may define the template's name, or Helm
+    leaves the file out; recorded for the result cache."""
+    return template_state(path, root) != UNDEFINED
+
+
+def template_state(path: str, root: str) -> str:
+    """`name_state`, recorded for the result cache."""
     path, root = os.path.abspath(path), os.path.abspath(root)
     state = name_state(path, root)
     recorder.note(HELM_NAME, path, (root,), state)
-    return state == DEFINED
+    return state
 
 
 def name_state(path: str, root: str) -> str:
-    """DEFINED or UNDEFINED, as `defined_elsewhere` finds it, without recording it."""
+    """LEFT_OUT, DEFINED or UNDEFINED, as `template_state` finds it, without recording it."""
     if names_nothing(path):
         return DEFINED  # no file, whose name anything may define
+    if left_out_by_helm(path, root):
+        return LEFT_OUT
     top = _set_top(os.path.dirname(path), root)
     claimed = None if top is None else _claimed(*top, root)
     if claimed is not None and os.path.basename(path) not in claimed:
@@ -119,10 +130,11 @@ def _claimed(top: str, kind: int, root: str) -> frozenset[str] | None:
         return None
     limits = _Limits()
     claimed: set[str] = set()
-    pending = [(start, kind)]
+    # Whether a link was followed on the way: then Helm's names for the files are not known.
+    pending = [(start, kind, start != os.path.join(real_root, relative_path(top, root)))]
     visited = {start}
     while pending:
-        directory, what = pending.pop()
+        directory, what, linked = pending.pop()
         try:
             with os.scandir(directory) as listing:
                 entries = list(itertools.islice(listing, limits.entries + 1))
@@ -138,14 +150,26 @@ def _claimed(top: str, kind: int, root: str) -> frozenset[str] | None:
             if found is None:
                 return None
             path, is_directory, is_file = found
+            through_link = linked or path != entry.path
             if is_directory and path not in visited:
                 inner = _inner(what, entry.name)
                 if inner is not None:
                     visited.add(path)
-                    pending.append((path, inner))
-            elif is_file and what == _IN_TEMPLATES and not _claim(path, real_root, limits, claimed):
+                    pending.append((path, inner, through_link))
+            elif (
+                is_file
+                and what == _IN_TEMPLATES
+                and _loaded(path, real_root, through_link)
+                and not _claim(path, real_root, limits, claimed)
+            ):
                 return None
     return frozenset(claimed)
+
+
+def _loaded(path: str, real_root: str, through_link: bool) -> bool:
+    """Whether a file of the set may be loaded by Helm: its defines count (where a link was
+    followed on the way to it, the names Helm gives its path are not known, and they count)."""
+    return through_link or not left_out_by_helm(path, real_root)
 
 
 def _inner(what: int, name: str) -> int | None:

@@ -21,7 +21,7 @@ SCANNING += ["engine/runner.py", "engine/making.py"]
 # recorded by its callers: a read, or lookups.real_path).
 RECORDING = {
     PACKAGE / "parse" / name
-    for name in ("inputs.py", "lookups.py", "beneath.py", "helm_template_set.py")
+    for name in ("inputs.py", "lookups.py", "beneath.py", "helm_template_set.py", "helm_ignore.py")
 }
 # guardlint's own data (package resources), part of the cache's context, not of a file's scan.
 OWN_DATA = {
