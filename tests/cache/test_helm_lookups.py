@@ -76,3 +76,19 @@ def test_a_define_of_an_account_s_file_name_analyses_the_pods_beside_it_again(tm
     after, scanned = rescan(tree, cache, analysed)
     assert "K8S018" in rules_of(after, "chart/templates/app.yaml")
     assert sorted(scanned) == ["chart/templates/app.yaml", "chart/templates/sa.yaml"]
+
+
+def test_a_helmignore_that_leaves_a_template_out_analyses_it_again(tmp_path, analysed):
+    """pod.yaml's bytes stay the same; once the chart's .helmignore names it, Helm never loads
+    it, and its cached finding no longer holds; nor does the verdict once the rule is gone."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree / "chart", "Chart.yaml", CHART)
+    write_file(tree / "chart/templates", "pod.yaml", PRIVILEGED_POD)
+    before, _ = rescan(tree, cache, analysed)
+    assert "K8S001" in rules_of(before, "chart/templates/pod.yaml")
+    write_file(tree / "chart", ".helmignore", "pod.yaml\n")
+    after, scanned = rescan(tree, cache, analysed)
+    assert not rules_of(after, "chart/templates/pod.yaml")
+    assert scanned == ["chart/templates/pod.yaml"]
+    write_file(tree / "chart", ".helmignore", "# none\n")
+    assert rescan(tree, cache, analysed) == (before, ["chart/templates/pod.yaml"])
