@@ -37,7 +37,12 @@ from guardlint.discover.names import kind_by_name, template_of
 from guardlint.model.documents import SourceFile
 from guardlint.parse.beneath import resolve_beneath
 from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
-from guardlint.parse.helm_charts import HELM_IGNORED, HELM_TEMPLATE, below_chart_templates
+from guardlint.parse.helm_charts import (
+    HELM_IGNORED,
+    HELM_REFUSED,
+    HELM_TEMPLATE,
+    below_chart_templates,
+)
 from guardlint.parse.inputs import VERSION_CONTROL_DIRS, listed_status, relative_path
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.substitution import TEMPLATE
@@ -67,6 +72,7 @@ SKIP_REASONS = {
     EXCLUDED: "excluded",
     HELM_TEMPLATE: "Helm templates",
     HELM_IGNORED: "left out of its Helm chart (.helmignore)",
+    HELM_REFUSED: "Helm templates of a chart Helm refuses (a `{{` never closed)",
     TEMPLATE: "unfilled templates",
     LINK_OUTSIDE_ROOT: "link out of the scan root or into .git",
     BROKEN_LINK: "broken link or link loop",

@@ -15,8 +15,14 @@ from guardlint.model.documents import (
     Document,
     SourceFile,
 )
-from guardlint.parse.helm_charts import HELM_IGNORED, HELM_TEMPLATE
-from guardlint.parse.helm_template_set import LEFT_OUT, UNDEFINED, template_state
+from guardlint.parse.helm_charts import HELM_IGNORED, HELM_REFUSED, HELM_TEMPLATE
+from guardlint.parse.helm_template_set import (
+    LEFT_OUT,
+    REFUSED,
+    UNDEFINED,
+    template_state,
+    unclosed_action,
+)
 from guardlint.parse.helm_templates import static_texts
 from guardlint.parse.located import YamlError
 from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
@@ -148,6 +154,14 @@ def _unfilled_template(source: SourceFile, lines: list[str], error: ParseError) 
     return bool(error.line) and fails_at_placeholder(lines, error.line, tags_only=True)
 
 
+# The GL001 of a chart's template whose `{{` is never closed, which makes Helm render none of
+# the chart's templates.
+_UNCLOSED = (
+    "a `{{` that no `}}` follows: text/template cannot parse it (unclosed action), so Helm"
+    " renders none of this chart's templates"
+)
+
+
 def _unrendered(source: SourceFile) -> str | None:
     """Why Helm may not render a chart's template as it is written (the skip reason): Helm
     leaves it out of its chart, or another file of its template set may define its name, so
@@ -155,7 +169,9 @@ def _unrendered(source: SourceFile) -> str | None:
     if source.root is None:
         return HELM_TEMPLATE
     state = template_state(source.path, source.root)
-    return {LEFT_OUT: HELM_IGNORED, UNDEFINED: None}.get(state, HELM_TEMPLATE)
+    return {LEFT_OUT: HELM_IGNORED, REFUSED: HELM_REFUSED, UNDEFINED: None}.get(
+        state, HELM_TEMPLATE
+    )
 
 
 def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
@@ -169,6 +185,9 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     # rendering its control actions can choose, unless another file may define its name.
     judged = static_texts(text) if source.chart_template else [text]
     unrendered = _unrendered(source) if source.chart_template else None
+    line = unclosed_action(text.encode("utf-8", "surrogateescape"))
+    if unrendered == HELM_REFUSED and line is not None:
+        return ParsedFile(source, UNPARSABLE, error=ParseError(_UNCLOSED, line))
     if judged is None or unrendered:
         return ParsedFile(source, SKIPPED, skip_reason=unrendered or HELM_TEMPLATE)
     if source.kind == "structured" and not (

@@ -12,6 +12,8 @@ from guardlint.parse.inputs import relative_path
 HELM_TEMPLATE = "helm-template"
 # That of a chart's template Helm leaves out (guardlint.parse.helm_ignore): never deployed.
 HELM_IGNORED = "helm-ignored"
+# That of a template of a chart Helm refuses to render (guardlint.parse.helm_template_set).
+HELM_REFUSED = "helm-refused"
 # A chart's templates/ directory is one of this name beside a file of that name.
 _CHART_TEMPLATES, _CHART_FILE = "templates", "Chart.yaml"
 

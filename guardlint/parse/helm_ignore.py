@@ -71,10 +71,42 @@ class _Rule:
 def left_out_by_helm(path: str, root: str) -> bool:
     """Whether every chart that loads the file at `path` (below a chart's templates/, inside
     the scan `root`) leaves it out, as the module's doc tells."""
+    found = _loaders(path, root)
+    if found is None:
+        return False
+    names, loaders = found
+    return all(_leaves_out(_directory(names[:index]), names[index:], root) for index in loaders)
+
+
+def loaded_with(path: str, other: str, root: str) -> bool:
+    """Whether every chart that loads the template at `path` (each inside the scan `root`)
+    loads `other` too, a file of the same templates/ (of the deepest of them, the file's own
+    chart), so that Helm parses the two together whenever it renders the template."""
+    found = _loaders(path, root)
+    if found is None:
+        return False
+    names, loaders = found
+    own = loaders[-1]
+    beside = os.path.abspath(other).split(os.sep)[1:]
+    return (
+        names[own] == _TEMPLATES
+        and len(beside) > own + 1
+        and beside[: own + 1] == names[: own + 1]
+        and not _NOT_UTF8.search(other)
+        and not any(
+            _leaves_out(_directory(names[:index]), beside[index:], root) for index in loaders
+        )
+    )
+
+
+def _loaders(path: str, root: str) -> tuple[list[str], list[int]] | None:
+    """The names of the absolute `path` and, for each chart that loads the file there as a
+    template, the number of names its directory has, highest first; None where there is none
+    or one lies outside the scan `root` (or the path holds a byte that is no UTF-8)."""
     path, root = os.path.abspath(path), os.path.abspath(root)
     rel = relative_path(path, root)
     if rel == os.curdir or rel.startswith(os.pardir) or _NOT_UTF8.search(path):
-        return False
+        return None
     names = path.split(os.sep)[1:]
     inside = len(names) - len(rel.split(os.sep))  # names[inside:] lie below the root
     loaders = [
@@ -82,11 +114,7 @@ def left_out_by_helm(path: str, root: str) -> bool:
         for index in range(len(names) - 1)
         if _loads(names[index:]) and os.path.isfile(_directory(names[:index], _CHART_FILE))
     ]
-    return (
-        bool(loaders)
-        and loaders[0] >= inside
-        and all(_leaves_out(_directory(names[:index]), names[index:], root) for index in loaders)
-    )
+    return (names, loaders) if loaders and loaders[0] >= inside else None
 
 
 def _directory(names: list[str], *more: str) -> str:

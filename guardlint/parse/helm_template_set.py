@@ -29,7 +29,7 @@ import os
 
 from guardlint.parse import recorder
 from guardlint.parse.beneath import resolve_beneath
-from guardlint.parse.helm_ignore import left_out_by_helm
+from guardlint.parse.helm_ignore import left_out_by_helm, loaded_with
 from guardlint.parse.helm_pipelines import string_literal
 from guardlint.parse.inputs import InputError, names_nothing, read_scanned_file, relative_path
 from guardlint.parse.lazy_pattern import LazyPattern
@@ -39,9 +39,10 @@ from guardlint.parse.text import DEFAULT_MAX_BYTES
 MAX_FILE_BYTES = DEFAULT_MAX_BYTES  # a file of a set, read whole (as the scan reads files)
 MAX_SET_BYTES = 32 * 1024 * 1024  # the files of a set together
 MAX_SET_ENTRIES = 20_000  # the files and directories of a set listed
-# The states of an observation: another file may define the name, none does, or Helm leaves
-# the file out of every chart that would load it (guardlint.parse.helm_ignore).
-DEFINED, UNDEFINED, LEFT_OUT = "defined", "undefined", "left out"
+# The states of an observation: another file may define the name, none does, Helm leaves the
+# file out of every chart that would load it (guardlint.parse.helm_ignore), or Helm refuses to
+# render it (a file it parses with it never closes an action).
+DEFINED, UNDEFINED, LEFT_OUT, REFUSED = "defined", "undefined", "left out", "refused"
 
 _CHART_FILE, _TEMPLATES, _CHARTS = "Chart.yaml", "templates", "charts"
 _FILE_NAME_PART = "templates/"
@@ -74,10 +75,27 @@ def name_state(path: str, root: str) -> str:
     if left_out_by_helm(path, root):
         return LEFT_OUT
     top = _set_top(os.path.dirname(path), root)
-    claimed = None if top is None else _claimed(*top, root)
-    if claimed is not None and os.path.basename(path) not in claimed:
-        return UNDEFINED
-    return DEFINED
+    found = None if top is None else _claimed(*top, root)
+    if found is None:
+        return DEFINED
+    claimed, unclosed = found
+    real_root = os.path.realpath(root)
+    if any(
+        loaded_with(path, os.path.join(root, relative_path(other, real_root)), root)
+        for other in unclosed
+    ):
+        return REFUSED
+    return DEFINED if os.path.basename(path) in claimed else UNDEFINED
+
+
+def unclosed_action(data: bytes) -> int | None:
+    """The line of a `{{` that no `}}` follows anywhere, which text/template refuses whatever
+    it is read as (an action, a comment, or a string inside one never closed); None where
+    every `{{` has one after it."""
+    last = data.rfind(b"{{")
+    if last < 0 or data.find(b"}}", last + 2) >= 0:
+        return None
+    return data.count(b"\n", 0, last) + 1
 
 
 @recorder.per_snapshot  # each directory's once a scan
@@ -117,9 +135,10 @@ class _Limits:
 
 
 @recorder.per_snapshot  # each set's once a scan (its reads are not recorded)
-def _claimed(top: str, kind: int, root: str) -> frozenset[str] | None:
+def _claimed(top: str, kind: int, root: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
     """The base names that names defined in the set starting at `top` (a `kind`) end in, of
-    those names that hold `templates/`; None where any name may be defined (see the module's
+    those names that hold `templates/`, and the (real) paths of its files that never close an
+    action, reached without a link; None where any name may be defined (see the module's
     doc)."""
     real_root = os.path.realpath(root)
     try:
@@ -130,6 +149,7 @@ def _claimed(top: str, kind: int, root: str) -> frozenset[str] | None:
         return None
     limits = _Limits()
     claimed: set[str] = set()
+    unclosed: list[str] = []
     # Whether a link was followed on the way: then Helm's names for the files are not known.
     pending = [(start, kind, start != os.path.join(real_root, relative_path(top, root)))]
     visited = {start}
@@ -156,14 +176,13 @@ def _claimed(top: str, kind: int, root: str) -> frozenset[str] | None:
                 if inner is not None:
                     visited.add(path)
                     pending.append((path, inner, through_link))
-            elif (
-                is_file
-                and what == _IN_TEMPLATES
-                and _loaded(path, real_root, through_link)
-                and not _claim(path, real_root, limits, claimed)
-            ):
-                return None
-    return frozenset(claimed)
+            elif is_file and what == _IN_TEMPLATES and _loaded(path, real_root, through_link):
+                data = _claim(path, real_root, limits, claimed)
+                if data is None:
+                    return None
+                if not through_link and unclosed_action(data) is not None:
+                    unclosed.append(path)
+    return frozenset(claimed), tuple(sorted(unclosed))
 
 
 def _loaded(path: str, real_root: str, through_link: bool) -> bool:
@@ -195,29 +214,29 @@ def _entry(entry: os.DirEntry, real_root: str) -> tuple[str, bool, bool] | None:
     return target, os.path.isdir(target), os.path.isfile(target)  # broken: neither
 
 
-def _claim(path: str, real_root: str, limits: _Limits, claimed: set[str]) -> bool:
-    """Add what the file's defines claim; False where it cannot be read within the limits or
-    defines a name that cannot be told."""
+def _claim(path: str, real_root: str, limits: _Limits, claimed: set[str]) -> bytes | None:
+    """Add what the file's defines claim, and give its bytes; None where it cannot be read
+    within the limits or defines a name that cannot be told."""
     try:
         data = read_scanned_file(path, min(MAX_FILE_BYTES, limits.bytes), real_root)[0]
     except InputError:
-        return False
+        return None
     limits.bytes -= len(data)
     if b"{{" not in data or (b"define" not in data and b"block" not in data):
-        return True
+        return data
     text = data.decode("utf-8", "surrogateescape")
     position = 0
     while (definition := _DEFINITION.search(text, position)) is not None:
         written = _NAME.match(text, definition.end())
         if written is None:
             if text.startswith("`", definition.end()):
-                return True  # a raw string never closed: text/template parses none of it
+                return data  # a raw string never closed: text/template parses none of it
             position = definition.end()  # no definition, or one text/template refuses
             continue
         position = written.end()
         name = string_literal(written.group())
         if name is None:
-            return False  # an escape Go may read otherwise
+            return None  # an escape Go may read otherwise
         if _FILE_NAME_PART in name:
             claimed.add(name.rsplit("/", 1)[-1])
-    return True
+    return data

@@ -199,9 +199,10 @@ def test_a_chart_of_ten_thousand_templates_is_read_once(tmp_path, monkeypatch):
 
 
 def test_a_partial_dense_with_definitions_is_read_in_linear_time(tmp_path):
-    """400,000 defines whose names each hold the next one's start: one pass over the text."""
+    """400,000 defines whose names each hold the next one's start: one pass over the text (a
+    `}}` after them, or Helm would refuse the chart: tests/hostile/test_helm_refusals.py)."""
     write_file(tmp_path / "chart", "Chart.yaml", CHART)
-    write_file(tmp_path / "chart/templates", "_helpers.tpl", '{{ define "' * 400_000)
+    write_file(tmp_path / "chart/templates", "_helpers.tpl", '{{ define "' * 400_000 + "}}")
     pod = write_file(tmp_path / "chart/templates", "pod.yaml", SAFE_POD)
     started = processor_seconds()
     assert not helm_template_set.defined_elsewhere(str(pod), str(tmp_path))

@@ -117,7 +117,6 @@ def test_trimming_inside_a_block_scalar_still_judges_the_rendered_pod(tmp_path):
         PRIVILEGED_POD.replace("name: p\n", 'name: "p-{{ .Release.Name }}"\n', 1),
         PRIVILEGED_POD.replace("name: p\n", "name: p#{{ .Release.Name }}\n", 1),
         "{{ /* not a comment: a space before it */ }}\n" + PRIVILEGED_POD,
-        "# {{ .Release.Name\n" + PRIVILEGED_POD,  # never closed: Helm renders nothing
         "# {{ if .Values.on }}\n" + PRIVILEGED_POD,  # a chain never ended
         PRIVILEGED_POD + "# {{ end }}\n",  # an end without a chain
         "# {{ if .Values.on }}{{ else }}{{ else }}\n" + PRIVILEGED_POD + "# {{ end }}\n",
@@ -130,7 +129,6 @@ def test_trimming_inside_a_block_scalar_still_judges_the_rendered_pod(tmp_path):
         "in a quoted value",
         "in a plain value",
         "bad comment",
-        "unclosed",
         "chain never ended",
         "end without a chain",
         "else after the last",
