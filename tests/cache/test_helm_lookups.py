@@ -92,3 +92,22 @@ def test_a_helmignore_that_leaves_a_template_out_analyses_it_again(tmp_path, ana
     assert scanned == ["chart/templates/pod.yaml"]
     write_file(tree / "chart", ".helmignore", "# none\n")
     assert rescan(tree, cache, analysed) == (before, ["chart/templates/pod.yaml"])
+
+
+def test_a_template_that_never_closes_an_action_has_its_chart_s_templates_analysed_again(
+    tmp_path, analysed
+):
+    """NOTES.txt never closing a `{{` makes Helm refuse the chart: pod.yaml's cached finding
+    no longer holds, and holds again once NOTES.txt is fixed."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree / "chart", "Chart.yaml", CHART)
+    write_file(tree / "chart/templates", "pod.yaml", PRIVILEGED_POD)
+    write_file(tree / "chart/templates", "NOTES.txt", "Installed {{ .Release.Name }}\n")
+    before, _ = rescan(tree, cache, analysed)
+    assert "K8S001" in rules_of(before, "chart/templates/pod.yaml")
+    write_file(tree / "chart/templates", "NOTES.txt", "Installed {{ .Release.Name\n")
+    after, scanned = rescan(tree, cache, analysed)
+    assert not rules_of(after, "chart/templates/pod.yaml")
+    assert scanned == ["chart/templates/pod.yaml"]
+    write_file(tree / "chart/templates", "NOTES.txt", "Installed {{ .Release.Name }}\n")
+    assert rescan(tree, cache, analysed) == (before, ["chart/templates/pod.yaml"])
