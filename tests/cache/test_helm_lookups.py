@@ -78,36 +78,33 @@ def test_a_define_of_an_account_s_file_name_analyses_the_pods_beside_it_again(tm
     assert sorted(scanned) == ["chart/templates/app.yaml", "chart/templates/sa.yaml"]
 
 
-def test_a_helmignore_that_leaves_a_template_out_analyses_it_again(tmp_path, analysed):
-    """pod.yaml's bytes stay the same; once the chart's .helmignore names it, Helm never loads
-    it, and its cached finding no longer holds; nor does the verdict once the rule is gone."""
+def _pod_left_undeployed(tmp_path, analysed, where: str, name: str, texts: tuple[str, str]):
+    """A chart's privileged pod.yaml, judged; then the file `where/name` (below the chart) is
+    written as texts[1], which makes Helm deploy no pod.yaml, whose cached finding no longer
+    holds; then as texts[0] again, and the finding is back."""
     tree, cache = tmp_path / "t", tmp_path / "cache"
     write_file(tree / "chart", "Chart.yaml", CHART)
     write_file(tree / "chart/templates", "pod.yaml", PRIVILEGED_POD)
+    write_file(tree / "chart" / where, name, texts[0])
     before, _ = rescan(tree, cache, analysed)
     assert "K8S001" in rules_of(before, "chart/templates/pod.yaml")
-    write_file(tree / "chart", ".helmignore", "pod.yaml\n")
+    write_file(tree / "chart" / where, name, texts[1])
     after, scanned = rescan(tree, cache, analysed)
     assert not rules_of(after, "chart/templates/pod.yaml")
     assert scanned == ["chart/templates/pod.yaml"]
-    write_file(tree / "chart", ".helmignore", "# none\n")
+    write_file(tree / "chart" / where, name, texts[0])
     assert rescan(tree, cache, analysed) == (before, ["chart/templates/pod.yaml"])
+
+
+def test_a_helmignore_that_leaves_a_template_out_analyses_it_again(tmp_path, analysed):
+    """pod.yaml's bytes stay the same; once the chart's .helmignore names it, Helm never loads
+    it; once the rule is gone, it is judged again."""
+    _pod_left_undeployed(tmp_path, analysed, ".", ".helmignore", ("# none\n", "pod.yaml\n"))
 
 
 def test_a_template_that_never_closes_an_action_has_its_chart_s_templates_analysed_again(
     tmp_path, analysed
 ):
-    """NOTES.txt never closing a `{{` makes Helm refuse the chart: pod.yaml's cached finding
-    no longer holds, and holds again once NOTES.txt is fixed."""
-    tree, cache = tmp_path / "t", tmp_path / "cache"
-    write_file(tree / "chart", "Chart.yaml", CHART)
-    write_file(tree / "chart/templates", "pod.yaml", PRIVILEGED_POD)
-    write_file(tree / "chart/templates", "NOTES.txt", "Installed {{ .Release.Name }}\n")
-    before, _ = rescan(tree, cache, analysed)
-    assert "K8S001" in rules_of(before, "chart/templates/pod.yaml")
-    write_file(tree / "chart/templates", "NOTES.txt", "Installed {{ .Release.Name\n")
-    after, scanned = rescan(tree, cache, analysed)
-    assert not rules_of(after, "chart/templates/pod.yaml")
-    assert scanned == ["chart/templates/pod.yaml"]
-    write_file(tree / "chart/templates", "NOTES.txt", "Installed {{ .Release.Name }}\n")
-    assert rescan(tree, cache, analysed) == (before, ["chart/templates/pod.yaml"])
+    """NOTES.txt never closing a `{{` makes Helm refuse the chart, until it is fixed."""
+    notes = ("Installed {{ .Release.Name }}\n", "Installed {{ .Release.Name\n")
+    _pod_left_undeployed(tmp_path, analysed, "templates", "NOTES.txt", notes)
