@@ -42,6 +42,9 @@ MAX_RULE_LENGTH = 1_000  # characters of one rule
 # A rule matched against a name costs at most their lengths' product: for one file, the rules'
 # characters times those of the paths matched (the file's and each directory's on the way).
 MAX_WORK = 1_000_000
+# Names of a template's path below the scan root looked at (each chart on the way a loader):
+# past them, it is taken as loaded by Helm, its cost kept within a constant per file.
+MAX_DEPTH = 64
 _CHART_FILE, _TEMPLATES, _CHARTS = "Chart.yaml", "templates", "charts"
 # unicode.IsSpace, which strings.TrimSpace trims (not str.strip's \x1c-\x1f).
 _GO_SPACE = " \t\n\v\f\r\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # noqa: E501
@@ -109,6 +112,8 @@ def _loaders(path: str, root: str) -> tuple[list[str], list[int]] | None:
         return None
     names = path.split(os.sep)[1:]
     inside = len(names) - len(rel.split(os.sep))  # names[inside:] lie below the root
+    if len(names) - inside > MAX_DEPTH:
+        return None
     loaders = [
         index
         for index in range(len(names) - 1)

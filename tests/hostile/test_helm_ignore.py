@@ -148,3 +148,10 @@ def test_a_hostile_helmignore_costs_time_linear_in_the_tree(tmp_path):
     kept = _privileged(tmp_path, {".helmignore": rule * helm_ignore.MAX_RULES, **names})
     assert processor_seconds() - start < BUDGET
     assert len(kept) == 300
+
+
+def test_a_template_deeper_than_the_bound_is_taken_as_loaded(tmp_path):
+    deep = "templates/" + "d/" * (helm_ignore.MAX_DEPTH - 2)
+    files = {".helmignore": "pod.yaml\n", deep + "pod.yaml": PRIVILEGED_POD}
+    files["templates/pod.yaml"] = PRIVILEGED_POD
+    assert _privileged(tmp_path, files) == [deep + "pod.yaml"]
