@@ -39,6 +39,9 @@ from guardlint.parse.text import DEFAULT_MAX_BYTES
 MAX_FILE_BYTES = DEFAULT_MAX_BYTES  # a file of a set, read whole (as the scan reads files)
 MAX_SET_BYTES = 32 * 1024 * 1024  # the files of a set together
 MAX_SET_ENTRIES = 20_000  # the files and directories of a set listed
+# Files of a set that never close an action looked at for each template (the first by path):
+# one past them refuses nothing, and each template's look costs a constant.
+MAX_UNCLOSED = 16
 # The states of an observation: another file may define the name, none does, Helm leaves the
 # file out of every chart that would load it (guardlint.parse.helm_ignore), or Helm refuses to
 # render it (a file it parses with it never closes an action).
@@ -182,7 +185,7 @@ def _claimed(top: str, kind: int, root: str) -> tuple[frozenset[str], tuple[str,
                     return None
                 if not through_link and unclosed_action(data) is not None:
                     unclosed.append(path)
-    return frozenset(claimed), tuple(sorted(unclosed))
+    return frozenset(claimed), tuple(sorted(unclosed)[:MAX_UNCLOSED])
 
 
 def _loaded(path: str, real_root: str, through_link: bool) -> bool:

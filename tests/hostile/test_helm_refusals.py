@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from guardlint.parse import helm_template_set
 from guardlint.parse.helm_template_set import unclosed_action
 from tests.conftest import findings_of, run_scan
 from tests.hostile.test_helm_ignore import SUBCHART, _privileged
@@ -76,3 +77,16 @@ def test_a_subchart_installed_alone_keeps_what_a_broken_parent_template_refuses(
         "charts/db/templates/pod.yaml": PRIVILEGED_POD,
     }
     assert _privileged(tmp_path, files) == ["charts/db/templates/pod.yaml"]
+
+
+def test_files_never_closing_an_action_past_the_bound_refuse_nothing(tmp_path):
+    """The first MAX_UNCLOSED of them by path are looked at for each template: those of a
+    subchart come first (`charts/` before `templates/`) and refuse nothing of the chart."""
+    files = {"charts/db/Chart.yaml": SUBCHART, "templates/z.yaml": "x: {{ .x\n"}
+    for index in range(helm_template_set.MAX_UNCLOSED):
+        files[f"charts/db/templates/b{index}.yaml"] = "x: {{ .x\n"
+    assert _privileged(tmp_path, {"templates/pod.yaml": PRIVILEGED_POD, **files}) == [
+        "templates/pod.yaml"
+    ]
+    del files[f"charts/db/templates/b{helm_template_set.MAX_UNCLOSED - 1}.yaml"]
+    assert _privileged(tmp_path / "again", {"templates/pod.yaml": PRIVILEGED_POD, **files}) == []
