@@ -164,8 +164,8 @@ _UNCLOSED = (
 
 def _unrendered(source: SourceFile) -> str | None:
     """Why Helm may not render a chart's template as it is written (the skip reason): Helm
-    leaves it out of its chart, or another file of its template set may define its name, so
-    that Helm renders that definition for it; None where neither."""
+    leaves it out of its chart, refuses to render the chart, or another file of its template
+    set may define its name, so that Helm renders that definition for it; None where none."""
     if source.root is None:
         return HELM_TEMPLATE
     state = template_state(source.path, source.root)
@@ -182,12 +182,14 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     except ParseError as exc:
         return ParsedFile(source, UNPARSABLE, error=exc)
     # A chart's template is judged as Helm renders it, where no value changes that: each
-    # rendering its control actions can choose, unless another file may define its name.
+    # rendering its control actions can choose, unless another file may define its name, or
+    # Helm leaves it out or refuses its chart.
     judged = static_texts(text) if source.chart_template else [text]
     unrendered = _unrendered(source) if source.chart_template else None
-    line = unclosed_action(text.encode("utf-8", "surrogateescape"))
-    if unrendered == HELM_REFUSED and line is not None:
-        return ParsedFile(source, UNPARSABLE, error=ParseError(_UNCLOSED, line))
+    if unrendered == HELM_REFUSED:
+        line = unclosed_action(text.encode("utf-8", "surrogateescape"))
+        if line is not None:  # the template that makes Helm refuse the chart
+            return ParsedFile(source, UNPARSABLE, error=ParseError(_UNCLOSED, line))
     if judged is None or unrendered:
         return ParsedFile(source, SKIPPED, skip_reason=unrendered or HELM_TEMPLATE)
     if source.kind == "structured" and not (
