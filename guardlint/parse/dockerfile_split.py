@@ -19,9 +19,10 @@ instruction from the rules that BuildKit builds:
 
 BuildKit heredocs (`RUN <<EOF` ... `EOF`, `ONBUILD RUN <<EOF` too) are read right after the
 instruction that opens them, so a body line is never taken for an instruction, nor continues
-one. A heredoc is a word of the instruction (`<<EOF`, `<<-"EOF"`, `2<<EOF`; not `cat<<EOF`,
-`<< EOF` or `<<END_1`, which BuildKit leaves to the shell, and whose next lines are
-instructions), and its body ends at a line that is exactly its delimiter (after a `<<-`'s
+one. A heredoc is a word of the instruction as BuildKit's lexer splits it
+(guardlint.parse.heredoc_words: `<<EOF`, `<<-"EOF"`, `2<<EOF`, `<<E_X`, `<< EOF`; not
+`cat<<EOF`, `\\<<EOF` or `$X<<EOF`, which BuildKit leaves to the shell, and whose next lines
+are instructions), and its body ends at a line that is exactly its delimiter (after a `<<-`'s
 leading tabs). Every step looks at each line once: the time is linear in the file, whatever
 the number or length of its instructions (dockerfile-parse grows each joined value by copying
 it: quadratic).
@@ -32,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from guardlint.parse.docker_words import docker_words
+from guardlint.parse.heredoc_words import heredoc_markers
 from guardlint.parse.text import ParseError
 
 # The instructions read in one Dockerfile: real ones have hundreds; 5 MB of `RUN x` lines is
@@ -41,10 +42,6 @@ from guardlint.parse.text import ParseError
 MAX_INSTRUCTIONS = 50_000
 
 HEREDOC_MARKER = re.compile(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][\w.-]*)\2")
-# A word BuildKit reads as a heredoc (parser.heredocsFromLine: the word as its shell lexer gives
-# it with quotes kept, escapes and variables of no value dropped: `\<<EOF`, `$X<<EOF`).
-_HEREDOC_WORD = re.compile(r"\d*<<(-?)(['\"]?)([A-Za-z][A-Za-z0-9]*)\2")
-_LEXED = re.compile(r"'[^']*'|\"(?:\\.|[^\"\\])*\"|\\(.)|\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})")
 _INSTRUCTION = re.compile(r"\s*(\S+)(?:\s+(.*))?")
 # Go's unicode.IsSpace, with which BuildKit finds comment and blank lines: Python's `\s` also
 # takes `\x1c`-`\x1f`, so a continuation line of one would be skipped where BuildKit ends the
@@ -166,26 +163,6 @@ def _goes_on(line: str, escape: str) -> bool:
     tabs, and that character is not escaped itself (BuildKit's lineContinuationRegex)."""
     text = line.rstrip(" \t")
     return text.endswith(escape) and not text.endswith(escape + escape)
-
-
-def heredoc_markers(value: str) -> list[tuple[bool, str]]:
-    """(strip_tabs, delimiter) of each heredoc an instruction opens: each of its words (quoted
-    text and escaped blanks kept in one) that BuildKit reads as one."""
-    if "<<" not in value:
-        return []
-    markers = []
-    for word in docker_words(value, dequote=False):
-        match = _HEREDOC_WORD.fullmatch(_LEXED.sub(_lexed, word)) if "<<" in word else None
-        if match:
-            markers.append((match.group(1) == "-", match.group(3)))
-    return markers
-
-
-def _lexed(match: re.Match[str]) -> str:
-    """A quoted text as written, an escaped character without its escape, a variable as the
-    empty text it is where BuildKit looks for heredocs."""
-    text = match.group(0)
-    return text if text[0] in "'\"" else match.group(1) or ""
 
 
 def _read_heredocs(lines: list[str], index: int, instruction: RawInstruction) -> int:

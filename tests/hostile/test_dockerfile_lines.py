@@ -31,10 +31,15 @@ HIDDEN = [
     # A line of \x1f is no blank line to Go: it ends the RUN, it is not skipped.
     ("unit separator line", _HEAD + "RUN echo \\\n\x1f\nUSER root\n", "DKR001", 5),
     ("unit separator before #", _HEAD + "RUN echo \\\n\x1f# x\nUSER root\n", "DKR001", 5),
-    # A heredoc is a word of its own, named by letters and digits; the shell gets the rest.
+    # A heredoc is a word of its own as BuildKit's lexer splits the line, quotes, escapes and
+    # unset variables kept: `cat<<EOF`, `\<<EOF` and `$X<<EOF` are no heredoc, and a line it
+    # cannot split (an unclosed quote, even after a `#`) opens none; the shell gets the rest.
     ("marker glued to a word", _HEAD + "RUN cat<<EOF\nUSER root\nRUN true \\\nEOF\n", "DKR001", 4),
-    ("blank after <<", _HEAD + "RUN cat << EOF\nUSER root\nRUN true \\\nEOF\n", "DKR001", 4),
-    ("underscore in the name", _HEAD + "RUN cat <<E_X\nUSER root\nRUN true \\\nE_X\n", "DKR001", 4),
+    ("escaped marker", _HEAD + "RUN cat \\<<EOF\nUSER root\nRUN true \\\nEOF\n", "DKR001", 4),
+    ("variable before <<", _HEAD + "RUN cat $X<<EOF\nUSER root\nRUN true \\\nEOF\n", "DKR001", 4),
+    ("modifier before <<", _HEAD + "RUN ${X:+a}<<EOF\nUSER root\nRUN true \\\nEOF\n", "DKR001", 4),
+    ("unclosed quote on the line", _HEAD + "RUN true # <<EOF '\nUSER root\n", "DKR001", 4),
+    ("bad substitution on the line", _HEAD + "RUN true # <<EOF ${:x}\nUSER root\n", "DKR001", 4),
     # The body ends at a line that is exactly the delimiter.
     (
         "delimiter with a blank after it",
@@ -42,17 +47,16 @@ HIDDEN = [
         "DKR008",
         3,
     ),
-    # What BuildKit does read as a heredoc, its body is no instruction: `\<<` and `$X<<` lex to
-    # `<<`, a quoted delimiter is one; CRLF lines end as LF ones.
+    # What BuildKit does read as a heredoc, its body is no instruction, and a lone one is the
+    # RUN's script: any shell word names one (`<<E_X`, `<<run.sh`, `<<'a b'`), blanks may
+    # follow `<<` (BuildKit v0.22), a quoted delimiter is one; CRLF lines end as LF ones.
+    ("underscore in the name", _HEAD + f"RUN <<E_X\n{_PIPE}\nE_X\n", "DKR008", 3),
+    ("dot in the name", _HEAD + f"RUN <<run.sh\n{_PIPE}\nrun.sh\n", "DKR008", 3),
+    ("quoted blank in the name", _HEAD + f"RUN <<'a b'\n{_PIPE}\na b\n", "DKR008", 3),
+    ("blank after <<", _HEAD + f"RUN << EOF\n{_PIPE}\nEOF\n", "DKR008", 3),
     (
-        "escaped marker",
-        "FROM ubuntu:22.04\nUSER root\nRUN cat \\<<EOF\nUSER app\nEOF\n",
-        "DKR001",
-        2,
-    ),
-    (
-        "variable before <<",
-        "FROM ubuntu:22.04\nUSER root\nRUN cat $X<<EOF\nUSER app\nEOF\n",
+        "name that hides a USER",
+        "FROM ubuntu:22.04\nUSER root\nRUN cat <<E_X\nUSER app\nE_X\n",
         "DKR001",
         2,
     ),
@@ -84,6 +88,10 @@ BENIGN = [
     ("comment and blank line inside", _HEAD + "RUN echo a \\\n# note\n\n  && echo b\nUSER app\n"),
     ("heredoc", _HEAD + "RUN <<EOF\nset -e\necho USER root\nEOF\n"),
     ("dash heredoc", _HEAD + "RUN <<-EOT\n\techo hi\n\tEOT\nUSER app\n"),
+    ("two heredocs", _HEAD + "COPY <<A <<B /d/\nUSER root\nA\nUSER root\nB\n"),
+    ("heredoc after a mount", _HEAD + "RUN --mount=type=cache,target=/c <<EOF\nUSER root\nEOF\n"),
+    # \x1f is no blank to Go: the delimiter is `EOF\x1fx`, and the body holds the USER root.
+    ("unit separator in the name", _HEAD + "RUN cat <<EOF\x1fx\nEOF\nUSER root\nEOF\x1fx\n"),
     ("CRLF continuation", "FROM ubuntu:22.04\r\nRUN echo a \\\r\n  && echo b\r\nUSER app\r\n"),
 ]
 
