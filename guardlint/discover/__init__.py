@@ -321,7 +321,7 @@ class _Walker:
             )
         if not is_file:
             return self._skip(item, False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
-        kind = kind_by_name(name) or self.named_kind
+        kind = kind_by_name(name) or self.named_kind or self._assembly_template(item, name)
         if item.in_templates and not _chart_manifest(name, kind):
             return self._skip(item, False, HELM_TEMPLATE)
         if kind is None:
@@ -381,6 +381,12 @@ class _Walker:
         known = None if item.entry is None else item.in_assembly  # a path argument: not known
         reason = self.assemblies.reason(item.path, is_dir, known, name)
         return None if reason == CDK_ASSET and self.cdk_assets else reason
+
+    def _assembly_template(self, item: _Entry, name: str) -> str | None:
+        """structured for a file a stack of its CDK cloud assembly deploys, whatever its name."""
+        if item.entry is not None and not item.in_assembly:
+            return None
+        return "structured" if self.assemblies.names_template(item.path, name) else None
 
     @staticmethod
     def _in_chart(item: _Entry) -> bool:

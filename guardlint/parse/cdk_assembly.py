@@ -78,6 +78,14 @@ class CloudAssembly:
                     traces.setdefault(path, trace)
         return traces
 
+    @property
+    def template_files(self) -> frozenset[str]:
+        """The files its stacks deploy (each artifact's `templateFile`, a bare name beside the
+        manifest): `cdk deploy --app` reads each whatever its name (`stack.bin`, `tree.json`)."""
+        properties = [stack.get("properties") for stack in self._stacks]
+        names = [found.get("templateFile") for found in properties if isinstance(found, dict)]
+        return frozenset(name for name in names if isinstance(name, str) and _bare_name(name))
+
     def account_of(self, template_file: str) -> str | None:
         """The account the stack of a template deploys to, from its artifact's `environment`
         (`aws://111122223333/us-east-1`); for a template no stack names (a nested stack's,
@@ -208,6 +216,8 @@ class AssemblyEntries:
         told (a path named on the command line, pre-commit's staged files): its directories up
         to the root are looked at."""
         name = os.path.basename(path) if name is None else name
+        if in_assembly is not False and not is_dir and self.names_template(path, name):
+            return None
         if not is_dir and name.lower() == CONTEXT_FILE:
             return NO_TEMPLATE
         if in_assembly is None:
@@ -219,6 +229,15 @@ class AssemblyEntries:
         if in_assembly and not is_dir and _NO_TEMPLATE_NAMES.fullmatch(name.lower()):
             return NO_TEMPLATE
         return None
+
+    def names_template(self, path: str, name: str) -> bool:
+        """The file at `path` (named `name`) is a template a stack of the assembly it lies in
+        deploys (guardlint reads it as CloudFormation whatever its name)."""
+        directory = os.path.dirname(path)
+        if not lies_inside(directory, self.root):
+            return False
+        assembly = read_assembly(directory, self.root)
+        return assembly is not None and name in assembly.template_files
 
     def _under_staged_asset(self, path: str) -> bool:
         """`path` lies inside an asset staging folder of an assembly in the root."""

@@ -164,3 +164,25 @@ def test_hostile_construct_paths_stay_printable(app):
     (odd,) = labels - {"AWS::S3::Bucket Bad-Id"}
     assert "\x1b" not in odd and "\u202e" not in odd
     assert len(odd) <= 1_000
+
+
+@pytest.mark.parametrize("name", ["ApiStack.bin", "tree.json", "Api.assets.json", "asset.1.json"])
+def test_a_template_the_manifest_names_is_judged_whatever_its_name(app, name):
+    # `cdk deploy --app cdk.out` deploys the file a stack's templateFile names: discovery skipped
+    # one whose name is no IaC file's, or is the name of the assembly's metadata or assets.
+    out = app / "cdk.out"
+    os.replace(out / "ApiStack.template.json", out / name)
+    data = manifest_of(app)
+    data["artifacts"]["ApiStack"]["properties"]["templateFile"] = name
+    write_manifest(app, data)
+    found = findings_of(run_scan(app), "CFN001")
+    assert [f.path for f in found if f.resource.startswith("AWS::S3::Bucket ApiStack/")] == [
+        f"app/cdk.out/{name}"
+    ]
+
+
+def test_a_file_no_stack_names_keeps_its_skip(app):
+    # A template name in a manifest elsewhere makes no file of this assembly a template.
+    (app / "cdk.out" / "stack.bin").write_text((app / "cdk.out" / "tree.json").read_text())
+    result = run_scan(app)
+    assert not [f for f in result.findings if f.path.endswith(("stack.bin", "tree.json"))]
