@@ -55,6 +55,7 @@ DERIVED_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {
 NAMED_FILES: dict[str, tuple[str, str]] = {
     "compose": ("guardlint.documents.compose_named", "named_files"),
     "codebuild-project": ("guardlint.documents.codebuild.named_buildspecs", "named_buildspecs"),
+    "buildspec": ("guardlint.documents.codebuild.named_buildspecs", "batch_buildspecs"),
     "cloudformation": ("guardlint.documents.cloudformation.nested_templates", "nested_templates"),
 }
 # kind -> (module, function) of the names its generator gave its resources.

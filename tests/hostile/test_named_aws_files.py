@@ -118,3 +118,33 @@ Resources:
     result = run_scan(root, root=str(root))
     assert {f.path for f in result.findings} <= {"template.yaml"}
     assert result.files["scanned"] == 1
+
+
+BATCH = """\
+version: 0.2
+batch:
+  build-list:
+    - {identifier: linux, buildspec: ci/linux.cfg}
+  build-graph:
+    - {identifier: arm, buildspec: ci/arm.txt}
+  build-matrix:
+    dynamic:
+      buildspec: [ci/matrix.cfg, "version: 0.2", "arn:aws:s3:::b/k"]
+phases:
+  build:
+    commands: [make]
+"""
+
+
+def test_the_buildspecs_batch_builds_name_are_judged(tmp_path):
+    # Each batch build runs the buildspec its `buildspec` names, from the source root.
+    write_file(tmp_path, "buildspec.yml", BATCH)
+    named = ("ci/linux.cfg", "ci/arm.txt", "ci/matrix.cfg")
+    for path in named:
+        write_file(tmp_path, path, BUILDSPEC)
+    found = {
+        (f.path, f.region.start_line)
+        for f in run_scan(tmp_path, root=str(tmp_path)).findings
+        if f.rule_id == "CBD004"
+    }
+    assert found == {(path, 5) for path in named}
