@@ -5,16 +5,19 @@ is the security-group-ingress template's: guardlint/checks/templates/cloudformat
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
 from guardlint.checks.cloudformation.hits import hit, in_each_scenario, scenario_hits
 from guardlint.checks.registry import check
-from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic, referenced_id
+from guardlint.documents.cloudformation.parameters import ssm_parameter_read
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import (
+    branches,
     get_map,
     is_set,
     list_items,
@@ -58,7 +61,9 @@ def _imdsv1_in(template: Template, holder: Resource, data: Any) -> Iterator[Hit]
     # Without options of its own, an instance's launch template decides (checked when it is
     # in this template).
     launched = is_instance and not may_be_missing(template, data, "LaunchTemplate")
-    if may_be_missing(template, data, "MetadataOptions") and not launched:
+    # An image that requires IMDSv2 makes HttpTokens required unless it is written otherwise.
+    image_requires = _launches_imdsv2_image(template, data)
+    if may_be_missing(template, data, "MetadataOptions") and not (launched or image_requires):
         yield hit(
             holder,
             f"EC2 instance {holder.logical_id} has neither MetadataOptions with HttpTokens "
@@ -77,7 +82,7 @@ def _imdsv1_in(template: Template, holder: Resource, data: Any) -> Iterator[Hit]
         if may_equal(template, config.get("HttpEndpoint"), "disabled"):
             continue
         tokens = config.get("HttpTokens")
-        if tokens is None or may_equal(template, tokens, "optional"):
+        if (tokens is None and not image_requires) or may_equal(template, tokens, "optional"):
             yield hit(
                 holder,
                 f"{holder.logical_id} does not set MetadataOptions.HttpTokens required: "
@@ -85,6 +90,32 @@ def _imdsv1_in(template: Template, holder: Resource, data: Any) -> Iterator[Hit]
                 config if tokens is not None else data,
                 "HttpTokens" if tokens is not None else "MetadataOptions",
             )
+
+
+# AWS's public SSM parameters naming the latest Amazon Linux 2023 AMIs, which set ImdsSupport
+# v2.0: an instance launched from one requires IMDSv2 unless its HttpTokens says optional.
+_AL2023_AMI_PARAMETER = re.compile(r"/aws/service/ami-amazon-linux-latest/al2023-ami-[\w.-]+")
+# `{{resolve:ssm:NAME}}` in any template, `resolve:ssm:NAME` in a launch template's ImageId.
+_SSM_REFERENCE = re.compile(r"(\{\{)?resolve:ssm:(?P<name>[^:{}]+)(?::\d+)?(?(1)\}\})")
+
+
+def _launches_imdsv2_image(template: Template, data: Any) -> bool:
+    """Whether every image `data` may launch (each branch of an Fn::If) is an Amazon Linux
+    2023 AMI by AWS's public parameter: an SSM reference, or a Ref to an SSM parameter type
+    whose Default names it."""
+    images = list(branches(template, data.get("ImageId")))
+    return bool(images) and all(_image_parameter_is_al2023(template, i) for i in images)
+
+
+def _image_parameter_is_al2023(template: Template, image: Any) -> bool:
+    if isinstance(image, str):
+        reference = _SSM_REFERENCE.fullmatch(image.strip())
+        name = reference.group("name") if reference else None
+    else:
+        call = intrinsic(image)
+        ref = call[1] if call and call[0] == "Ref" and isinstance(call[1], str) else None
+        name = ssm_parameter_read(template.parameters.get(ref)) if ref else None
+    return name is not None and _AL2023_AMI_PARAMETER.fullmatch(name) is not None
 
 
 @functools.cache

@@ -54,3 +54,13 @@ def parameter_value(parameter: Any) -> Any:
         # CloudFormation splits the value at commas and trims each item.
         return [item.strip() for item in value.split(",")] if isinstance(value, str) else UNRESOLVED
     return value
+
+
+def ssm_parameter_read(parameter: Any) -> str | None:
+    """The name of the SSM parameter whose value a Ref to `parameter` gives before a
+    deployment chooses (an SSM parameter type's Default), else None."""
+    if not isinstance(parameter, dict) or is_list_type(parameter):
+        return None
+    default = parameter.get("Default")
+    is_ssm = parameter_type(parameter).startswith(_SSM_PARAMETER_TYPE)
+    return default.strip() if is_ssm and isinstance(default, str) else None
