@@ -210,10 +210,24 @@ def _api_events(document: Document) -> Iterator[tuple[Resource, Any, YamlMap, st
                 yield function, event_name, event, event_type, props
 
 
+def _limits_callers(auth: YamlMap) -> bool:
+    """Whether an event's Auth holds a ResourcePolicy that SAM writes into its API for the
+    event's path, limiting who may call it: one whose every setting is a blacklist (which
+    lets everyone else in) does not; one SAM is given by an intrinsic may."""
+    if "ResourcePolicy" not in auth:
+        return False
+    policy = get_map(auth, "ResourcePolicy")
+    return policy is None or any(
+        value and not str(key).endswith("Blacklist") for key, value in policy.items()
+    )
+
+
 def _sam_event_hits(document: Document) -> Iterator[Hit]:
     template = template_of(document)
     for function, event_name, event, event_type, props in _api_events(document):
         auth = get_map(props, "Auth")
+        if auth and _limits_callers(auth):
+            continue
         authorizer = auth.get("Authorizer") if auth else None
         if authorizer is not None:
             if not may_equal(template, authorizer, "NONE"):

@@ -299,3 +299,46 @@ Resources:
         (14, "AWS::IAM::Policy Embedded"),
         (20, "AWS::IAM::ManagedPolicy Attached"),
     ]
+
+
+_EVENT_WITH_AUTH = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: s3://bucket/code.zip
+      Events:
+        Get:
+          Type: Api
+          Properties:
+            Path: /items
+            Method: get
+            Auth: {auth}
+"""
+
+
+@pytest.mark.parametrize(
+    ("auth", "reported"),
+    [
+        ("{ResourcePolicy: {AwsAccountWhitelist: ['111122223333']}}", False),
+        (
+            "{ResourcePolicy: {IpRangeWhitelist: [10.0.0.0/8], IpRangeBlacklist: [10.1.0.0/16]}}",
+            False,
+        ),
+        ("{ResourcePolicy: {SourceVpcWhitelist: [vpc-1234abcd]}}", False),
+        ("{ResourcePolicy: {CustomStatements: [{Effect: Allow, Principal: {AWS: '1'}}]}}", False),
+        ("{ResourcePolicy: !Ref Policy}", False),
+        ("{Authorizer: NONE, ResourcePolicy: {AwsAccountWhitelist: ['111122223333']}}", False),
+        # A blacklist lets everyone else in; an API key authorizes nothing.
+        ("{ResourcePolicy: {IpRangeBlacklist: [10.0.0.0/8], SourceVpcBlacklist: [vpc-1]}}", True),
+        ("{ResourcePolicy: {AwsAccountWhitelist: []}}", True),
+        ("{ApiKeyRequired: true}", True),
+        ("{Authorizer: NONE}", True),
+    ],
+)
+def test_sam_event_resource_policy_limits_its_callers(tmp_path, auth, reported):
+    result = scan_text(tmp_path, _EVENT_WITH_AUTH.format(auth=auth))
+    assert bool(findings_of(result, "CFN017")) is reported
