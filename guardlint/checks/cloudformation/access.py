@@ -214,12 +214,10 @@ def _limits_callers(auth: YamlMap) -> bool:
     """Whether an event's Auth holds a ResourcePolicy that SAM writes into its API for the
     event's path, limiting who may call it: one whose every setting is a blacklist (which
     lets everyone else in) does not; one SAM is given by an intrinsic may."""
-    if "ResourcePolicy" not in auth:
-        return False
-    policy = get_map(auth, "ResourcePolicy")
-    return policy is None or any(
-        value and not str(key).endswith("Blacklist") for key, value in policy.items()
-    )
+    if intrinsic(auth.get("ResourcePolicy")) is not None:
+        return True
+    policy = get_map(auth, "ResourcePolicy") or {}
+    return any(value and not str(key).endswith("Blacklist") for key, value in policy.items())
 
 
 def _sam_event_hits(document: Document) -> Iterator[Hit]:

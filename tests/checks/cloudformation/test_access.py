@@ -335,6 +335,7 @@ Resources:
         # A blacklist lets everyone else in; an API key authorizes nothing.
         ("{ResourcePolicy: {IpRangeBlacklist: [10.0.0.0/8], SourceVpcBlacklist: [vpc-1]}}", True),
         ("{ResourcePolicy: {AwsAccountWhitelist: []}}", True),
+        ("{ResourcePolicy: null}", True),
         ("{ApiKeyRequired: true}", True),
         ("{Authorizer: NONE}", True),
     ],
