@@ -301,25 +301,6 @@ Resources:
     ]
 
 
-_EVENT_WITH_AUTH = """\
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python3.12
-      Handler: app.handler
-      CodeUri: s3://bucket/code.zip
-      Events:
-        Get:
-          Type: Api
-          Properties:
-            Path: /items
-            Method: get
-            Auth: {auth}
-"""
-
-
 @pytest.mark.parametrize(
     ("auth", "reported"),
     [
@@ -341,5 +322,7 @@ Resources:
     ],
 )
 def test_sam_event_resource_policy_limits_its_callers(tmp_path, auth, reported):
-    result = scan_text(tmp_path, _EVENT_WITH_AUTH.format(auth=auth))
+    # The rule's bad example: one Api event on the implicit API, without Auth.
+    bad = load_rulebook().get("CFN017").examples["bad"]
+    result = scan_text(tmp_path, bad.rstrip("\n") + f"\n            Auth: {auth}\n")
     assert bool(findings_of(result, "CFN017")) is reported
