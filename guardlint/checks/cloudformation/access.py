@@ -236,7 +236,9 @@ def _sam_event_hits(document: Document) -> Iterator[Hit]:
         else:
             if _sam_api_protected(template, event_type, props) is not False:
                 continue
-            why, container, key = "has no Auth and its API no DefaultAuthorizer", event, "Type"
+            # An Auth of an API key or blacklists only still names no authorizer.
+            said = "has no Auth.Authorizer" if auth else "has no Auth"
+            why, container, key = f"{said} and its API no DefaultAuthorizer", event, "Type"
             if "DefinitionBody" in (_event_api(template, event_type, props) or {}):
                 why += " nor security for it in its DefinitionBody"
         yield hit(

@@ -326,3 +326,18 @@ def test_sam_event_resource_policy_limits_its_callers(tmp_path, auth, reported):
     bad = load_rulebook().get("CFN017").examples["bad"]
     result = scan_text(tmp_path, bad.rstrip("\n") + f"\n            Auth: {auth}\n")
     assert bool(findings_of(result, "CFN017")) is reported
+
+
+@pytest.mark.parametrize(
+    ("auth", "said"),
+    [
+        (None, "has no Auth and its API no DefaultAuthorizer"),
+        ("{ApiKeyRequired: true}", "has no Auth.Authorizer and its API no DefaultAuthorizer"),
+        ("{ResourcePolicy: {IpRangeBlacklist: [10.0.0.0/8]}}", "has no Auth.Authorizer and"),
+    ],
+)
+def test_an_event_auth_without_authorizer_is_not_called_no_auth(tmp_path, auth, said):
+    bad = load_rulebook().get("CFN017").examples["bad"]
+    text = bad if auth is None else bad.rstrip("\n") + f"\n            Auth: {auth}\n"
+    [found] = findings_of(scan_text(tmp_path, text), "CFN017")
+    assert said in found.message
