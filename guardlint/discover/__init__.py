@@ -173,8 +173,7 @@ def discover(
     reached through no link (SourceFile.status); with `named_kind`, a file of no IaC name too,
     as that kind (a file a scanned file names: guardlint.engine.named_files)."""
     result = Discovery()
-    walker = _Walker(root, list(excludes), result, shard, cdk_assets, statuses)
-    walker.named_kind = named_kind
+    walker = _Walker(root, list(excludes), result, shard, cdk_assets, statuses, named_kind)
     by_real_path: dict[str, int] = {}  # a file's real path -> its index in result.files
     for path in paths:
         for source, real in walker.walk(os.path.abspath(path)):
@@ -219,6 +218,7 @@ class _Walker:
         shard: Shard | None,
         cdk_assets: bool,
         statuses: bool,
+        named_kind: str | None,
     ) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
@@ -228,7 +228,7 @@ class _Walker:
         self.cdk_assets = cdk_assets
         self.statuses = statuses
         self.assemblies = AssemblyEntries(root)
-        self.named_kind: str | None = None  # the kind of a file of no IaC name, if any
+        self.named_kind = named_kind  # the kind of a file of no IaC name, if any
 
     def owns(self, rel_path: str) -> bool:
         return self.shard is None or self.shard.owns(rel_path)
