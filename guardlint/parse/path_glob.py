@@ -1,14 +1,17 @@
 """Path patterns as Go's filepath.Match reads them (what Docker's COPY and ADD match their
-sources with): `*` any run of characters, `?` one character, `[...]` a class with ranges and
-`^` for negation (`!` is a character like any other), `\\` escaping the next character; none
-matches `/`. `overlap` tells whether two patterns can match one name: a source pattern and a
-name pattern a rule knows (`id_rs?` and `id_rsa`, `*.ke[y]` and `*.key`).
+sources with), read by guardlint.parse.go_glob: `*` any run of characters, `?` one character,
+`[...]` a class with ranges and `^` for negation (`!` is a character like any other), `\\`
+escaping the next character; each pattern is one component of a path. `matches` is Go's
+Match; `overlap` tells whether two patterns can match one name: a source pattern and a name
+pattern a rule knows (`id_rs?` and `id_rsa`, `*.ke[y]` and `*.key`).
 """
 
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
+
+from guardlint.parse.go_glob import BadPattern, compile_glob, glob_chunks
 
 # A file name is at most 255 bytes (NAME_MAX): a pattern needing more characters names none.
 NAME_MAX = 255
@@ -40,64 +43,31 @@ Token = CharacterClass | None
 
 
 def tokens(pattern: str, fold_case: bool = False) -> list[Token] | None:
-    """The pattern as one token per position (STAR for `*`); None when Go refuses it (an
-    unclosed class, a trailing `\\`), or it needs more than NAME_MAX characters."""
+    """The pattern as one token per position (STAR for `*`), as Go's Match reads it
+    (guardlint.parse.go_glob); None when Go refuses it (an unclosed class, a trailing `\\`),
+    or it needs more than NAME_MAX characters."""
+    try:
+        chunks = glob_chunks(pattern)
+    except BadPattern:
+        return None
     found: list[Token] = []
-    position, length = 0, len(pattern)
-    while position < length:
-        character = pattern[position]
-        position += 1
-        if character == "*":
-            if not found or found[-1] is not STAR:
-                found.append(STAR)
-            continue
-        if character == "?":
-            found.append(ANY)
-            continue
-        if character == "[":
-            parsed = _character_class(pattern, position)
-            if parsed is None:
-                return None
-            token, position = parsed
-        else:
-            if character == "\\":
-                if position == length:
-                    return None
-                character, position = pattern[position], position + 1
-            token = CharacterClass(((character, character),))
-        found.append(_folded(token) if fold_case else token)
+    for star, elements in chunks:
+        if star:
+            found.append(STAR)
+        for element in elements:
+            token = ANY if element.any_but_separator else CharacterClass(*element[:2])
+            found.append(_folded(token) if fold_case else token)
     if sum(token is not STAR for token in found) > NAME_MAX:
         return None
     return found
 
 
-def _character_class(pattern: str, position: int) -> tuple[CharacterClass, int] | None:
-    """The class opened before `position` and where it ends; None when it is malformed."""
-    negated = pattern.startswith("^", position)
-    position += negated
-    ranges: list[tuple[str, str]] = []
-    while True:
-        if position >= len(pattern):
-            return None
-        if pattern[position] == "]" and ranges:
-            return CharacterClass(tuple(ranges), negated), position + 1
-        low, position = _class_character(pattern, position)
-        high = low
-        if low is not None and pattern.startswith("-", position):
-            high, position = _class_character(pattern, position + 1)
-        if low is None or high is None:
-            return None
-        ranges.append((low, high))
-
-
-def _class_character(pattern: str, position: int) -> tuple[str | None, int]:
-    if position >= len(pattern) or pattern[position] in "-]":
-        return None, position
-    if pattern[position] == "\\":
-        position += 1
-        if position >= len(pattern):
-            return None, position
-    return pattern[position], position + 1
+def matches(pattern: str, name: str) -> bool:
+    """Whether Go's Match(pattern, name) holds (False where Go refuses the pattern)."""
+    try:
+        return compile_glob(pattern).fullmatch(name) is not None
+    except BadPattern:
+        return False
 
 
 def _folded(token: CharacterClass) -> CharacterClass:

@@ -44,3 +44,21 @@ def test_a_pattern_matches_what_go_s_match_matches(pattern, name, matched):
 def test_a_pattern_go_refuses_is_refused(pattern):
     with pytest.raises(BadPattern):
         compile_glob(pattern)
+
+
+@pytest.mark.parametrize("pattern", ["[", "a\\", "[]", "[-a]", "[a-]", "[^]", "x*[b", "[\udc80]"])
+def test_a_copy_source_pattern_reads_as_go_s_match_reads_it(pattern):
+    """guardlint.parse.path_glob (COPY sources) reads patterns with this module: a byte that
+    is no UTF-8 inside a class is refused there too, as Go refuses it."""
+    from guardlint.parse.path_glob import matches, tokens
+
+    assert tokens(pattern) is None and not matches(pattern, "a")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "count"), [("a*b", 3), ("**.pem", 5), ("[z-a]\\*?", 3), ("*", 1)]
+)
+def test_a_copy_source_pattern_is_one_token_a_character(pattern, count):
+    from guardlint.parse.path_glob import tokens
+
+    assert len(tokens(pattern)) == count

@@ -15,7 +15,7 @@ from guardlint.checks.dockerfile.layer_files import PathTree
 from guardlint.documents.dockerfile_model import DockerfileModel, Stage
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.lazy_pattern import LazyPattern
-from guardlint.parse.path_glob import ANY, STAR, WILDCARDS, Token, overlap, tokens
+from guardlint.parse.path_glob import ANY, STAR, WILDCARDS, Token, matches, overlap, tokens
 
 # SSH keys (`_sk`: on a FIDO token, its handle file still a private key), env files (`.env`,
 # `.env.prod`, `prod.env`: Compose's env_file spelling), and the files in which tools keep
@@ -72,9 +72,7 @@ def _sensitive_name_patterns() -> list[list[Token]]:
 
 # A pattern that also takes in such names copies files wholesale (DKR026's concern), not a
 # key it spells in wildcards: `*`, `*.json`, `[a-z]*`.
-@functools.cache
-def _ordinary_names() -> list[list[Token] | None]:
-    return [tokens(name) for name in ("app.py", "package.json", "README.md", "src")]
+_ORDINARY_NAMES = ("app.py", "package.json", "README.md", "src")
 
 
 _ENV_TEMPLATE = LazyPattern(r"^\.env\.(example|sample|template|dist|defaults?)", re.I)
@@ -87,7 +85,7 @@ def _pattern_is_sensitive(pattern: str) -> bool:
         if not WILDCARDS.search(component) or _ENV_TEMPLATE.match(component):
             continue
         source = tokens(component)
-        if source is None or any(overlap(source, name) for name in _ordinary_names()):
+        if source is None or any(matches(component, name) for name in _ORDINARY_NAMES):
             continue
         if _spells_sensitive_name(source):
             return not _PUBLIC_PEM.search(component) and not component.endswith(".pub")
