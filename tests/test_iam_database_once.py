@@ -115,3 +115,27 @@ def test_only_files_that_may_grant_every_action_have_it_built_before_the_workers
     found = discover([str(tmp_path)], str(tmp_path))
     plan = worker_plan(found.files, runner.rules, DEFAULT_MAX_BYTES)
     assert len(plan.before_fork) == len(built[:1])  # asked by two files, built once
+
+
+_EVERY_SERVICE_BY_LETTER = ", ".join(f'"{letter}*:*"' for letter in "abcdefghijklmnopqrstuvwxyz")
+
+
+@pytest.mark.parametrize(
+    ("policy", "built"),
+    [
+        ('{"Statement": [{"Action": ["s3:Get*", "*"], "Resource": "*"}]}', True),
+        ("Statement:\n  - Action:\n      - s3:Get*\n      - '*'\n    Resource: '*'\n", True),
+        (f'{{"Statement": [{{"Action": [{_EVERY_SERVICE_BY_LETTER}]}}]}}', True),
+        ('{"Statement": [{"Action": "*:Get*", "Resource": "*"}]}', True),
+        ('{"Statement": [{"Action": ["a*:*", "b*:*"], "Resource": "*"}]}', False),
+        ('{"Statement": [{"Action": "s3:Get*", "Resource": "*"}]}', False),
+        ('{"Statement": [{"Action": "logs:Put*", "Resource": "arn:aws:logs:*:*:*"}]}', False),
+    ],
+    ids=["not first", "block list", "by letter", "any service", "some", "one", "arn"],
+)
+def test_every_spelling_that_expands_over_every_service_has_the_database_built_first(policy, built):
+    """The hook reads every entry of each Action list, wherever it stands in the list, and
+    the service parts of all of them together: `a*:*` ... `z*:*` covers every service."""
+    from guardlint.checks.iam import loaded_before_workers
+
+    assert (loaded_before_workers(None, policy.encode(), {}) is not None) is built
