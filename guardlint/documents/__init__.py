@@ -19,9 +19,10 @@ from guardlint.parse.helm_charts import HELM_IGNORED, HELM_REFUSED, HELM_TEMPLAT
 from guardlint.parse.helm_template_set import (
     LEFT_OUT,
     REFUSED,
+    REPORTED,
     UNDEFINED,
+    reported_refusal,
     template_state,
-    unclosed_action,
 )
 from guardlint.parse.helm_templates import static_texts
 from guardlint.parse.located import YamlError
@@ -154,11 +155,10 @@ def _unfilled_template(source: SourceFile, lines: list[str], error: ParseError) 
     return bool(error.line) and fails_at_placeholder(lines, error.line, tags_only=True)
 
 
-# The GL001 of a chart's template whose `{{` is never closed, which makes Helm render none of
-# the chart's templates.
-_UNCLOSED = (
-    "a `{{` that no `}}` follows: text/template cannot parse it (unclosed action), so Helm"
-    " renders none of this chart's templates"
+# The GL001 of the chart's template whose parse error Helm reports, rendering none of the
+# chart's templates.
+_REFUSED = (
+    "text/template cannot parse this template ({}), so Helm renders none of this chart's templates"
 )
 
 
@@ -169,9 +169,8 @@ def _unrendered(source: SourceFile) -> str | None:
     if source.root is None:
         return HELM_TEMPLATE
     state = template_state(source.path, source.root)
-    return {LEFT_OUT: HELM_IGNORED, REFUSED: HELM_REFUSED, UNDEFINED: None}.get(
-        state, HELM_TEMPLATE
-    )
+    unrendered = {LEFT_OUT: HELM_IGNORED, REFUSED: HELM_REFUSED, REPORTED: HELM_REFUSED}
+    return unrendered.get(state, HELM_TEMPLATE) if state != UNDEFINED else None
 
 
 def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
@@ -186,10 +185,11 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     # Helm leaves it out or refuses its chart.
     judged = static_texts(text) if source.chart_template else [text]
     unrendered = _unrendered(source) if source.chart_template else None
-    if unrendered == HELM_REFUSED:
-        line = unclosed_action(text.encode("utf-8", "surrogateescape"))
-        if line is not None:  # the template that makes Helm refuse the chart
-            return ParsedFile(source, UNPARSABLE, error=ParseError(_UNCLOSED, line))
+    if unrendered == HELM_REFUSED and source.root is not None:
+        found = reported_refusal(source.path, source.root)
+        if found is not None:  # the template whose parse error Helm reports
+            error = ParseError(_REFUSED.format(found.reason), found.line)
+            return ParsedFile(source, UNPARSABLE, error=error)
     if judged is None or unrendered:
         return ParsedFile(source, SKIPPED, skip_reason=unrendered or HELM_TEMPLATE)
     if source.kind == "structured" and not (

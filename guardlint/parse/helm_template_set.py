@@ -31,6 +31,7 @@ from guardlint.parse import recorder
 from guardlint.parse.beneath import resolve_beneath
 from guardlint.parse.helm_ignore import left_out_by_helm, loaded_with
 from guardlint.parse.helm_pipelines import string_literal
+from guardlint.parse.helm_refusals import Refusal, refusal
 from guardlint.parse.inputs import InputError, names_nothing, read_scanned_file, relative_path
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.lookups import HELM_NAME
@@ -39,13 +40,15 @@ from guardlint.parse.text import DEFAULT_MAX_BYTES
 MAX_FILE_BYTES = DEFAULT_MAX_BYTES  # a file of a set, read whole (as the scan reads files)
 MAX_SET_BYTES = 32 * 1024 * 1024  # the files of a set together
 MAX_SET_ENTRIES = 20_000  # the files and directories of a set listed
-# Files of a set that never close an action looked at for each template (the first by path):
-# one past them refuses nothing, and each template's look costs a constant.
-MAX_UNCLOSED = 16
+# Files of a set text/template refuses looked at for each template (the first by path): one
+# past them refuses nothing, and each template's look costs a constant.
+MAX_REFUSING = 16
 # The states of an observation: another file may define the name, none does, Helm leaves the
-# file out of every chart that would load it (guardlint.parse.helm_ignore), or Helm refuses to
-# render it (a file it parses with it never closes an action).
-DEFINED, UNDEFINED, LEFT_OUT, REFUSED = "defined", "undefined", "left out", "refused"
+# file out of every chart that would load it (guardlint.parse.helm_ignore), Helm refuses to
+# render it (text/template refuses a file it parses with it: guardlint.parse.helm_refusals),
+# or Helm refuses it and reports this file, the first it cannot parse.
+DEFINED, UNDEFINED, LEFT_OUT = "defined", "undefined", "left out"
+REFUSED, REPORTED = "refused", "refused here"
 
 _CHART_FILE, _TEMPLATES, _CHARTS = "Chart.yaml", "templates", "charts"
 _FILE_NAME_PART = "templates/"
@@ -72,33 +75,49 @@ def template_state(path: str, root: str) -> str:
 
 
 def name_state(path: str, root: str) -> str:
-    """LEFT_OUT, DEFINED or UNDEFINED, as `template_state` finds it, without recording it."""
+    """A state, as `template_state` finds it, without recording it."""
     if names_nothing(path):
         return DEFINED  # no file, whose name anything may define
     if left_out_by_helm(path, root):
         return LEFT_OUT
-    top = _set_top(os.path.dirname(path), root)
-    found = None if top is None else _claimed(*top, root)
+    found = _set_of(path, root)
     if found is None:
         return DEFINED
-    claimed, unclosed = found
-    real_root = os.path.realpath(root)
-    if any(
-        loaded_with(path, os.path.join(root, relative_path(other, real_root)), root)
-        for other in unclosed
-    ):
-        return REFUSED
+    claimed, refusing = found
+    if (first := _first_refusing(path, root, refusing)) is not None:
+        return REPORTED if first[0] == os.path.realpath(path) else REFUSED
     return DEFINED if os.path.basename(path) in claimed else UNDEFINED
 
 
-def unclosed_action(data: bytes) -> int | None:
-    """The line of a `{{` that no `}}` follows anywhere, which text/template refuses whatever
-    it is read as (an action, a comment, or a string inside one never closed); None where
-    every `{{` has one after it."""
-    last = data.rfind(b"{{")
-    if last < 0 or data.find(b"}}", last + 2) >= 0:
+def reported_refusal(path: str, root: str) -> Refusal | None:
+    """Where and why text/template refuses the chart's template at `path`, where it is the
+    file Helm reports (state REPORTED); read from the set's look, not the file again."""
+    found = _set_of(path, root)
+    first = None if found is None else _first_refusing(path, root, found[1])
+    return first[1] if first is not None and first[0] == os.path.realpath(path) else None
+
+
+def _set_of(path: str, root: str) -> tuple[frozenset[str], tuple[tuple[str, Refusal], ...]] | None:
+    top = _set_top(os.path.dirname(path), root)
+    return None if top is None else _claimed(*top, root)
+
+
+def _first_refusing(
+    path: str, root: str, refusing: tuple[tuple[str, Refusal], ...]
+) -> tuple[str, Refusal] | None:
+    """Of the files text/template refuses that Helm loads whenever it loads `path`, the one it
+    parses first, whose error it reports: engine.go sortTemplates parses deeper paths first,
+    at one depth in reverse lexical order (a subchart's by its directory's name)."""
+    real_root = os.path.realpath(root)
+    loaded = [
+        (relative_path(other, real_root), other, found)
+        for other, found in refusing
+        if loaded_with(path, os.path.join(root, relative_path(other, real_root)), root)
+    ]
+    if not loaded:
         return None
-    return data.count(b"\n", 0, last) + 1
+    _, other, found = max(loaded, key=lambda each: (each[0].count(os.sep), each[0]))
+    return other, found
 
 
 @recorder.per_snapshot  # each directory's once a scan
@@ -138,11 +157,13 @@ class _Limits:
 
 
 @recorder.per_snapshot  # each set's once a scan (its reads are not recorded)
-def _claimed(top: str, kind: int, root: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
+def _claimed(
+    top: str, kind: int, root: str
+) -> tuple[frozenset[str], tuple[tuple[str, Refusal], ...]] | None:
     """The base names that names defined in the set starting at `top` (a `kind`) end in, of
-    those names that hold `templates/`, and the (real) paths of its files that never close an
-    action, reached without a link; None where any name may be defined (see the module's
-    doc)."""
+    those names that hold `templates/`, and the (real) paths of its files text/template
+    refuses, reached without a link, with where and why; None where any name may be defined
+    (see the module's doc)."""
     real_root = os.path.realpath(root)
     try:
         start = resolve_beneath(top, root, real_root)
@@ -152,7 +173,7 @@ def _claimed(top: str, kind: int, root: str) -> tuple[frozenset[str], tuple[str,
         return None
     limits = _Limits()
     claimed: set[str] = set()
-    unclosed: list[str] = []
+    refusing: list[tuple[str, Refusal]] = []
     # Whether a link was followed on the way: then Helm's names for the files are not known.
     pending = [(start, kind, start != os.path.join(real_root, relative_path(top, root)))]
     visited = {start}
@@ -183,9 +204,9 @@ def _claimed(top: str, kind: int, root: str) -> tuple[frozenset[str], tuple[str,
                 data = _claim(path, real_root, limits, claimed)
                 if data is None:
                     return None
-                if not through_link and unclosed_action(data) is not None:
-                    unclosed.append(path)
-    return frozenset(claimed), tuple(sorted(unclosed)[:MAX_UNCLOSED])
+                if not through_link and (found := refusal(data)) is not None:
+                    refusing.append((path, found))
+    return frozenset(claimed), tuple(sorted(refusing)[:MAX_REFUSING])
 
 
 def _loaded(path: str, real_root: str, through_link: bool) -> bool:

@@ -108,3 +108,19 @@ def test_a_template_that_never_closes_an_action_has_its_chart_s_templates_analys
     """NOTES.txt never closing a `{{` makes Helm refuse the chart, until it is fixed."""
     notes = ("Installed {{ .Release.Name }}\n", "Installed {{ .Release.Name\n")
     _pod_left_undeployed(tmp_path, analysed, "templates", "NOTES.txt", notes)
+
+
+def test_the_template_helm_reports_moves_when_a_file_it_parses_first_breaks(tmp_path, analysed):
+    """a.yaml's bytes stay the same; once z.yaml (which Helm parses first) breaks too, Helm
+    reports z.yaml's error, so a.yaml's cached GL001 no longer holds: one GL001 per chart."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree / "chart", "Chart.yaml", CHART)
+    write_file(tree / "chart/templates", "a.yaml", "x: {{ .x\n")
+    write_file(tree / "chart/templates", "z.yaml", "kind: ConfigMap\n")
+    before, _ = rescan(tree, cache, analysed)
+    assert "GL001" in rules_of(before, "chart/templates/a.yaml")
+    write_file(tree / "chart/templates", "z.yaml", "x: {{ nope }}\n")
+    after, scanned = rescan(tree, cache, analysed)
+    assert "GL001" not in rules_of(after, "chart/templates/a.yaml")
+    assert "GL001" in rules_of(after, "chart/templates/z.yaml")
+    assert "chart/templates/a.yaml" in scanned

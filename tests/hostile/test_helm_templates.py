@@ -116,11 +116,6 @@ def test_trimming_inside_a_block_scalar_still_judges_the_rendered_pod(tmp_path):
         PRIVILEGED_POD.replace("name: p\n", "name: {{ .Release.Name }}\n", 1),
         PRIVILEGED_POD.replace("name: p\n", 'name: "p-{{ .Release.Name }}"\n', 1),
         PRIVILEGED_POD.replace("name: p\n", "name: p#{{ .Release.Name }}\n", 1),
-        "{{ /* not a comment: a space before it */ }}\n" + PRIVILEGED_POD,
-        "# {{ if .Values.on }}\n" + PRIVILEGED_POD,  # a chain never ended
-        PRIVILEGED_POD + "# {{ end }}\n",  # an end without a chain
-        "# {{ if .Values.on }}{{ else }}{{ else }}\n" + PRIVILEGED_POD + "# {{ end }}\n",
-        "# {{ break }}\n" + PRIVILEGED_POD,
         "{{ if .Values.on }}{{ .Values.name }}{{ end }}\n" + PRIVILEGED_POD,
         PRIVILEGED_POD + '{{ include "pod.extra" . }}\n',
     ],
@@ -128,11 +123,6 @@ def test_trimming_inside_a_block_scalar_still_judges_the_rendered_pod(tmp_path):
         "value",
         "in a quoted value",
         "in a plain value",
-        "bad comment",
-        "chain never ended",
-        "end without a chain",
-        "else after the last",
-        "break outside a range",
         "value in a branch",
         "include",
     ],
@@ -143,6 +133,30 @@ def test_a_template_that_depends_on_values_is_counted_not_reported(tmp_path, tex
     # Chart.yaml holds no IaC; the template is counted as one.
     assert result.skipped_files == {"helm-template": 1, "not-iac-content": 1}
     assert result.files["skipped"] == 2 and not result.files["scanned"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ /* not a comment: a space before it */ }}\n" + PRIVILEGED_POD,
+        "# {{ if .Values.on }}\n" + PRIVILEGED_POD,  # a chain never ended
+        PRIVILEGED_POD + "# {{ end }}\n",  # an end without a chain
+        "# {{ if .Values.on }}{{ else }}{{ else }}\n" + PRIVILEGED_POD + "# {{ end }}\n",
+        "# {{ break }}\n" + PRIVILEGED_POD,
+    ],
+    ids=[
+        "bad comment",
+        "chain never ended",
+        "end without a chain",
+        "else after the last",
+        "break outside a range",
+    ],
+)
+def test_a_template_text_template_refuses_is_a_parse_error_not_judged(tmp_path, text):
+    """Go's parser refuses these control actions, so Helm renders none of the chart: the
+    template is a GL001 (guardlint.parse.helm_refusals), never judged as written."""
+    result = _chart(tmp_path, "pod.yaml", text)
+    assert [finding.rule_id for finding in result.findings] == ["GL001"]
 
 
 def test_a_judged_chart_template_keeps_inline_suppressions(tmp_path):
