@@ -249,7 +249,7 @@ def test_every_file_is_scanned_skipped_or_unparsable(tmp_path):
     write_file(tmp_path, "broken/compose.yaml", "services: [\n")
     write_file(tmp_path, "chart/Chart.yaml", "apiVersion: v2\nname: web\n")
     write_file(tmp_path, "chart/templates/deploy.yaml", "kind: {{ .Values.kind }}\n")
-    write_file(tmp_path, "chart/templates/tests/test.yaml", "apiVersion: {{ x }}\n")
+    write_file(tmp_path, "chart/templates/tests/test.yaml", "apiVersion: {{ .x }}\n")
     (tmp_path / "dangling.yaml").symlink_to(tmp_path / "gone")
     if hasattr(os, "mkfifo"):
         os.mkfifo(tmp_path / "fifo.yaml")

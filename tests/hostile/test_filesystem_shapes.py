@@ -158,7 +158,7 @@ def test_every_skipped_file_and_directory_is_counted_with_its_reason(tmp_path):
     write_file(tmp_path, "env/pyvenv.cfg", "home = /usr/bin\n")
     write_file(tmp_path, "chart/Chart.yaml", "apiVersion: v2\nname: web\n")
     write_file(tmp_path, "chart/templates/deploy.yaml", "kind: {{ .Values.kind }}\n")
-    write_file(tmp_path, "chart/templates/tests/test.yaml", "apiVersion: {{ x }}\n")
+    write_file(tmp_path, "chart/templates/tests/test.yaml", "apiVersion: {{ .x }}\n")
     write_file(tmp_path, "chart/templates/_helpers.tpl", '{{- define "web.name" }}web{{ end }}\n')
     write_file(tmp_path, "chart/templates/NOTES.txt", "Installed {{ .Release.Name }}\n")
     # Helm renders a file without an action as it is: judged, not counted as skipped.
