@@ -20,30 +20,30 @@ Each text substituted into a word (a variable's value, a quoted part, a replaced
 charged to a budget: a process_word call's own, or the one `with_substitution_budget` gives
 all the calls of one Dockerfile. Past it the value is not known (None), as for BuildKit's
 refusals; real Dockerfiles build a few kilobytes.
+
+`written_words` is the same lexer as BuildKit's parser runs it to find heredocs
+(guardlint.parse.heredoc_words): no variable set and references kept as written, the text split
+into words.
 """
 
 from __future__ import annotations
 
 import functools
-import re
+import math
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import ParamSpec, TypeVar
 
-from guardlint.parse.linear_regex import compile_written
+from guardlint.parse.dockerfile_patterns import glob_tokens, prefix_end, replaced
 
-_MAX_DEPTH = 32  # `${A:-${B:-...}}` nesting: real files use one or two levels
+_MAX_DEPTH = 64  # `${A:-${B:-...}}` nesting read; deeper is refused (real files nest twice)
 _BUDGET = 1 << 24  # characters substituted for one Dockerfile (or one word outside one)
-# What one match of a glob in `${A//glob/text}` costs, in characters of the budget: a match is
-# a round trip through RE2 (microseconds), and a long value of one-character matches took 40 s
-# to refuse when only the characters counted.
-_MATCH_COST = 256
 _P, _R = ParamSpec("_P"), TypeVar("_R")
 
 
 class _Budget:
-    def __init__(self) -> None:
-        self.left = _BUDGET
+    def __init__(self, characters: float = _BUDGET) -> None:
+        self.left = characters
 
     def spend(self, characters: int) -> None:
         self.left -= characters
@@ -69,6 +69,10 @@ def with_substitution_budget(function: Callable[_P, _R]) -> Callable[_P, _R]:
 
 
 _SPECIAL_PARAMETERS = "@*#?-$!0"
+_GO_SPACES = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
+    chr(code) for code in range(0x2000, 0x200B)
+)
+_AFTER_MARKER = " \t\r"  # what processPossibleHeredoc takes into the `<<` word (v0.22 on)
 
 
 class _Refused(Exception):
@@ -85,7 +89,8 @@ def process_word(
     None when a value is unknown or BuildKit refuses the text."""
     if "$" not in text and "'" not in text and '"' not in text and escape not in text:
         return text  # most words: nothing to substitute, unquote or unescape
-    lexer = _Lexer(text, variables, undeclared_is_unset, escape, _shared_budget.get() or _Budget())
+    budget = _shared_budget.get() or _Budget()
+    lexer = _Lexer(text, escape, budget, variables, undeclared_is_unset)
     try:
         result = lexer.word("", raw_escapes=False, depth=0)
     except _Refused:
@@ -93,22 +98,71 @@ def process_word(
     return None if lexer.unresolved else result
 
 
+def written_words(text: str, raw: bool) -> list[str] | None:
+    """The words BuildKit's lexer splits the text into with no variable set and SkipUnsetEnv,
+    as its parser reads a line's heredocs: `$A`, `${A:-x}` kept as written, and with `raw`
+    quotes and escapes too (RawQuotes, RawEscapes). A word ends at an unquoted blank of Go's
+    unicode.IsSpace (`\\x1c`-`\\x1f` are none); `<<` takes the blanks after it. None where
+    BuildKit refuses the text."""
+    words = _Words()
+    try:
+        _Lexer(text, "\\", _Budget(math.inf), None, raw=raw).word("", raw, 0, words)
+    except _Refused:
+        return None
+    return words.all()
+
+
+class _Words:
+    """BuildKit's wordsStruct: a word ends at an unquoted blank."""
+
+    def __init__(self) -> None:
+        self.done: list[str] = []
+        self.word: list[str] = []
+        self.size = 0  # of the word: an empty quote (`''`) starts a word of no characters
+        self.in_word = False
+
+    def add_char(self, char: str) -> None:
+        if char not in _GO_SPACES:
+            self.add_raw(char)
+        elif self.in_word and self.size:
+            self.done.append("".join(self.word))
+            self.word, self.size, self.in_word = [], 0, False
+
+    def add_raw(self, text: str) -> None:
+        self.word.append(text)
+        self.size += len(text)
+        self.in_word = True
+
+    def add_text(self, text: str) -> None:
+        for char in text:
+            self.add_char(char)
+
+    def all(self) -> list[str]:
+        word = "".join(self.word)
+        return [*self.done, word] if word else self.done
+
+
 class _Lexer:
+    """One word read by BuildKit's shell lexer. With `variables` None, no variable is set and
+    references are kept as written (SkipUnsetEnv); `raw` keeps quotes (RawQuotes)."""
+
     def __init__(
         self,
         text: str,
-        variables: Mapping[str, str | None],
-        unset: bool,
         escape: str,
         budget: _Budget,
+        variables: Mapping[str, str | None] | None,
+        unset: bool = False,
+        raw: bool = False,
     ) -> None:
-        self.text, self.variables, self.unset, self.escape = text, variables, unset, escape
-        self.budget = budget
+        self.text, self.escape, self.budget = text, escape, budget
+        self.variables, self.unset, self.raw = variables, unset, raw
         self.position = 0
         self.unresolved = False
 
-    def word(self, stop: str, raw_escapes: bool, depth: int) -> str:
-        """Characters up to `stop` (consumed; "" for the end of the text)."""
+    def word(self, stop: str, raw_escapes: bool, depth: int, words: _Words | None = None) -> str:
+        """processStopOn: the characters up to `stop` (consumed; "" for the end of the text),
+        split into `words` too when given."""
         if depth > _MAX_DEPTH:
             raise _Refused
         text, out = self.text, []
@@ -118,21 +172,35 @@ class _Lexer:
                 self.position += 1
                 return "".join(out)
             if char == "$":
-                out.append(self.charged(self.dollar(depth)))
-            elif char == "'":
-                out.append(self.single_quoted())
-            elif char == '"':
-                out.append(self.charged(self.double_quoted(depth)))
+                piece = self.charged(self.dollar(depth))
+                if words is not None:
+                    words.add_text(piece)
+            elif char in "'\"<":
+                if char == "'":
+                    piece = self.single_quoted()
+                else:
+                    piece = (
+                        self.less_than() if char == "<" else self.double_quoted(raw_escapes, depth)
+                    )
+                if words is not None:
+                    words.add_raw(piece)
             else:
                 self.position += 1
                 if char == self.escape:
                     if raw_escapes:
                         out.append(char)
+                        if words is not None:
+                            words.add_raw(char)
                     if self.position >= len(text):
                         break
                     char = text[self.position]
                     self.position += 1
-                out.append(char)
+                    if words is not None:
+                        words.add_raw(char)
+                elif words is not None:
+                    words.add_char(char)
+                piece = char
+            out.append(piece)
         if stop:
             raise _Refused  # `${` or a pattern never closed
         return "".join(out)
@@ -141,45 +209,64 @@ class _Lexer:
         self.budget.spend(len(substituted))
         return substituted
 
+    def less_than(self) -> str:
+        """processPossibleHeredoc: `<`, or `<<` with the blanks after it (one raw piece)."""
+        text, start = self.text, self.position
+        self.position += 1
+        if text.startswith("<", self.position):
+            self.position += 1
+            while self.position < len(text) and text[self.position] in _AFTER_MARKER:
+                self.position += 1
+        return text[start : self.position]
+
     def single_quoted(self) -> str:
         end = self.text.find("'", self.position + 1)
         if end < 0:
             raise _Refused
-        literal = self.text[self.position + 1 : end]
+        literal = (
+            self.text[self.position : end + 1] if self.raw else self.text[self.position + 1 : end]
+        )
         self.position = end + 1
         return literal
 
-    def double_quoted(self, depth: int) -> str:
-        text, out = self.text, []
+    def double_quoted(self, raw_escapes: bool, depth: int) -> str:
+        """The escape escapes only `"`, `$` and itself, and is kept where escapes are raw."""
+        text, out = self.text, ['"'] if self.raw else []
         self.position += 1
         while self.position < len(text):
             char = text[self.position]
             if char == '"':
                 self.position += 1
-                return "".join(out)
+                return self.charged("".join([*out, char] if self.raw else out))
             if char == "$":
                 out.append(self.charged(self.dollar(depth)))
                 continue
             self.position += 1
-            if char == self.escape and self.position < len(text):
+            if char == self.escape:
+                if raw_escapes:
+                    out.append(char)
+                if self.position >= len(text):
+                    continue  # a trailing escape is dropped (then the quote is unclosed)
                 if text[self.position] in ('"', "$", self.escape):
                     char = text[self.position]
                     self.position += 1
-            elif char == self.escape:
-                continue  # a trailing escape is dropped (then the quote is unclosed)
             out.append(char)
         raise _Refused
 
     def name(self) -> str:
+        """processName: digits, a special parameter, or letters, digits and `_` (Go's
+        unicode.IsDigit is Python's isdecimal, not isdigit: `²` is no digit)."""
         text, start = self.text, self.position
-        if start < len(text) and text[start].isdigit():
-            while self.position < len(text) and text[self.position].isdigit():
+        if start < len(text) and text[start].isdecimal():
+            while self.position < len(text) and text[self.position].isdecimal():
                 self.position += 1
         elif start < len(text) and text[start] in _SPECIAL_PARAMETERS:
             self.position += 1
         else:
             while self.position < len(text) and (
-                text[self.position].isalnum() or text[self.position] == "_"
+                text[self.position].isalpha()
+                or text[self.position].isdecimal()
+                or text[self.position] == "_"
             ):
                 self.position += 1
         return text[start : self.position]
@@ -187,10 +274,12 @@ class _Lexer:
     def lookup(self, name: str) -> tuple[str, bool]:
         """(value, set); a variable declared without a value is unset here (the build uses
         the modifier's word unless a build argument says otherwise)."""
-        value = self.variables.get(name)
+        value = self.variables.get(name) if self.variables is not None else None
         return ("", False) if value is None else (value, True)
 
-    def plain(self, name: str) -> str:
+    def plain(self, name: str, written: str) -> str:
+        if self.variables is None:
+            return written
         value, is_set = self.lookup(name)
         if not is_set and (name in self.variables or not self.unset):
             self.unresolved = True
@@ -199,9 +288,9 @@ class _Lexer:
     def dollar(self, depth: int) -> str:
         text = self.text
         self.position += 1
-        if self.position >= len(text) or text[self.position] != "{":
+        if not text.startswith("{", self.position):
             name = self.name()
-            return self.plain(name) if name else "$"
+            return self.plain(name, "$" + name) if name else "$"
         self.position += 1
         if self.position >= len(text) or text[self.position] in "{}:":
             raise _Refused  # `${`, `${}`, `${:x}`: bad substitution
@@ -209,32 +298,36 @@ class _Lexer:
         operator = text[self.position : self.position + 1]
         self.position += 1
         if operator == "}":
-            return self.plain(name)
+            return self.plain(name, "${" + name + "}")
         colon = operator == ":"
-        if colon:
+        if colon:  # any character: the modifier is judged once its word is read
             operator = text[self.position : self.position + 1]
             self.position += 1
-            if operator not in ("-", "+", "?"):
-                raise _Refused  # `${A:#x}`, `${A:1}`: unsupported modifier
-        if operator in ("-", "+", "?", "#", "%"):
-            word = self.word("}", raw_escapes=operator in "#%", depth=depth + 1)
+        if colon or operator in ("-", "+", "?", "#", "%"):
+            word = self.word("}", raw_escapes=operator in ("#", "%"), depth=depth + 1)
+            if self.variables is None:
+                return "${" + name + (":" if colon else "") + operator + word + "}"
             return self.modified(name, colon, operator, word)
         if operator == "/":
             replace_all = text.startswith("/", self.position)
             self.position += replace_all
             pattern = self.word("/", raw_escapes=True, depth=depth + 1)
             replacement = self.word("}", raw_escapes=True, depth=depth + 1)
-            return _replaced(pattern, replacement, self.known(name), replace_all, self.budget)
+            if self.variables is None:
+                return "${" + name + "/" + pattern + "/" + replacement + "}"
+            return replaced(pattern, replacement, self.known(name), replace_all, self.budget.spend)
         raise _Refused
 
     def known(self, name: str) -> str:
         """The value of a variable a pattern is applied to: it must be known."""
-        value = self.plain(name)
+        value = self.plain(name, "")
         if self.unresolved:
             raise _Refused
         return value
 
     def modified(self, name: str, colon: bool, operator: str, word: str) -> str:
+        if colon and operator not in ("-", "+", "?"):
+            raise _Refused  # `${A:#x}`, `${A:1}`: unsupported modifier
         value, is_set = self.lookup(name)
         empty_is_unset = colon and value == ""
         if operator == "-":
@@ -249,69 +342,9 @@ class _Lexer:
             return value
         value = self.known(name)
         greedy = word.startswith(operator)
-        tokens = _glob_tokens(word[1:] if greedy else word, greedy)
+        tokens = glob_tokens(word[1:] if greedy else word, greedy)
         if operator == "#":
-            return value[_prefix_end(tokens, value) :]
+            return value[prefix_end(tokens, value) :]
         # A suffix is a prefix of the reversed value (as BuildKit finds the shortest one).
-        cut = _prefix_end(tokens[::-1], value[::-1])
+        cut = prefix_end(tokens[::-1], value[::-1])
         return value[: len(value) - cut]
-
-
-def _prefix_end(tokens: list[str], value: str) -> int:
-    """Where the value's prefix the pattern matches ends (0 when it matches none)."""
-    match = compile_written("^(?s:" + "".join(tokens) + ")").search(value)
-    return match.end() if match else 0
-
-
-def _replaced(
-    pattern: str, replacement: str, value: str, replace_all: bool, budget: _Budget
-) -> str:
-    tokens = _glob_tokens(pattern, greedy=True)
-    literal = _literal_text(tokens)
-    if literal:  # `${VERSION//./-}`: str.replace, without a round trip per match
-        count = value.count(literal) if replace_all else int(literal in value)
-        budget.spend(len(value) + count * (len(replacement) - len(literal)))  # before it is built
-        return value.replace(literal, replacement, -1 if replace_all else 1)
-    regex = compile_written("(?s:" + "".join(tokens) + ")")
-    pieces, position = [], 0
-    for match in regex.finditer(value):
-        # before it is joined; each match also costs its round trip through the regex engine
-        budget.spend(match.start() - position + len(replacement) + _MATCH_COST)
-        pieces.extend((value[position : match.start()], replacement))
-        position = match.end()
-        if not replace_all:
-            break
-    return "".join(pieces) + value[position:]
-
-
-def _literal_text(tokens: list[str]) -> str | None:
-    """The text a pattern of literal characters only matches (each token is one character,
-    escaped); None for a glob."""
-    if any(token in (".*", ".*?", ".") or token.startswith("[") for token in tokens):
-        return None
-    return "".join(token[-1] for token in tokens)
-
-
-def _glob_tokens(pattern: str, greedy: bool) -> list[str]:
-    """A shell pattern (`*`, `?`, `[...]`, `\\x`) as regular expression pieces, one per
-    character or class (reversible, for suffixes)."""
-    out, index = [], 0
-    while index < len(pattern):
-        char = pattern[index]
-        index += 1
-        if char == "\\" and index < len(pattern):
-            out.append(re.escape(pattern[index]))
-            index += 1
-        elif char == "*":
-            out.append(".*" if greedy else ".*?")
-        elif char == "?":
-            out.append(".")
-        elif char == "[" and (end := pattern.find("]", index + 1)) > 0:
-            body = pattern[index:end]
-            negated = body[:1] in ("!", "^")
-            body = re.escape(body[1:] if negated else body).replace("\\-", "-")
-            out.append(("[^" if negated else "[") + body + "]")
-            index = end + 1
-        else:
-            out.append(re.escape(char))
-    return out

@@ -104,3 +104,13 @@ def test_a_files_patterns_are_not_all_kept_for_the_scan():
         assert process_word(f"${{A#x{number}*}}", {"A": f"x{number}yz"}) == "yz"
     assert compile_linear.cache_info().currsize == before
     assert compile_written.cache_info().currsize <= 1_024
+
+
+def test_names_and_quoted_patterns_read_as_lex_go_reads_them():
+    """One lexer reads heredoc words and substitutes values: the substituting reading had
+    Python's digits and letters in names (`²` is no digit to Go's unicode.IsDigit, so `$²` is
+    text) and dropped the escapes of a quoted pattern, which lex.go keeps (`#"\\x"` trims a
+    backslash and an x); and it refused nesting the heredoc reading took."""
+    assert process_word("a$²", {}, undeclared_is_unset=True) == "a$²"
+    assert process_word('${A#"\\x"}', {"A": "\\xy"}) == "y"
+    assert process_word("${M:-" * 50 + "x" + "}" * 50, {}, undeclared_is_unset=True) == "x"
