@@ -208,7 +208,7 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
         if source.kind == "dockerfile":
             from guardlint.documents.dockerfile import parse_dockerfile  # a warm scan parses none
 
-            documents = [parse_dockerfile(text, lines, source)]
+            documents = parse_dockerfile(text, lines, source)
             notes.extend(documents[0].meta["model"].problems)  # scanned, but not buildable
         elif judged == [text]:
             documents = _structured_documents(text, lines, source, notes)

@@ -15,6 +15,7 @@ which tell the files a COPY or ADD from the context cannot take.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from guardlint.documents.build_contexts import context_ignore
 from guardlint.documents.dockerfile_data import model_data
@@ -28,18 +29,26 @@ from guardlint.parse.dockerfile import (
     read_commands,
     read_instruction,
 )
+from guardlint.parse.dockerfile_frontend import INSTRUCTIONS, Heredocs, heredoc_readings
 from guardlint.parse.dockerfile_lex import process_word, with_substitution_budget
-from guardlint.parse.dockerfile_split import parser_directives, split_instructions
+from guardlint.parse.dockerfile_split import (
+    MAX_INSTRUCTIONS,
+    RawInstruction,
+    parser_directives,
+    split_instructions,
+)
 from guardlint.parse.image_ref import ImageRef, parse_image, split_reference
 from guardlint.parse.text import ParseError
 
 # A space run before `as` is tried from its first character only (`\s+as` is quadratic).
+_SPACED_MARKER = re.compile(r"<<[ \t\r]")
 STAGE_ALIAS = re.compile(r"^(.*?)(?<!\s)\s++as\s++(\S++)\s*+$", re.IGNORECASE | re.DOTALL)
 
 
 @with_substitution_budget
-def build_model(lines: list[str]) -> DockerfileModel:
-    """Parse Dockerfile lines into stages and instructions."""
+def build_model(lines: list[str], reading: Heredocs | None = None) -> DockerfileModel:
+    """Parse Dockerfile lines into stages and instructions, heredocs read as `reading` (by
+    default the first the `# syntax=` directive allows)."""
     model = DockerfileModel(parser_directives(lines), [], [], [])
     escape = model.escape
     global_vars: dict[str, str | None] = {}
@@ -49,7 +58,7 @@ def build_model(lines: list[str]) -> DockerfileModel:
     # default, a POSIX shell).
     shells: dict[int, Instruction | None] = {HEADLESS: None}
     scopes: dict[int, Scope] = {HEADLESS: Scope(global_vars, escape=escape)}
-    for raw in split_instructions(lines, model.problems):
+    for raw in split_instructions(lines, model.problems, reading):
         instruction = read_instruction(raw, lines)
         model.instructions.append(instruction)
         if instruction.keyword == "ONBUILD":
@@ -178,19 +187,60 @@ def _behind_unknown_path(
     return ImageRef(image_raw, None, f"{path}/{name}".lower(), tag or None, digest or None)
 
 
-def parse_dockerfile(text: str, lines: list[str], source: SourceFile) -> Document:
-    model = build_model(lines)
+def parse_dockerfile(text: str, lines: list[str], source: SourceFile) -> list[Document]:
+    """The Dockerfile as its frontend reads it; where the `# syntax=` directive leaves the
+    frontend unknown and another reading of its heredocs makes other instructions that build
+    (every keyword one BuildKit knows, a FROM first), that reading too: a line one frontend
+    builds and another reads as heredoc text is judged both ways. A finding both readings
+    make is one finding (the engine keeps one of each)."""
+    readings = heredoc_readings(parser_directives(lines).get("syntax"))
+    models = [build_model(lines)]  # readings[0], as the directive has it
+    shapes = {_shape(models[0].instructions)}
+    for reading in readings[1:]:
+        if reading is Heredocs.TIGHT and not _SPACED_MARKER.search(text):
+            continue  # the lexers differ at a blank after `<<` only
+        if reading is Heredocs.NONE and not any(i.heredocs for i in models[0].instructions):
+            continue
+        split = split_instructions(lines, reading=reading)
+        split = split[:MAX_INSTRUCTIONS]  # as build_model reads them
+        if _buildable(split) and _shape(split) not in shapes:
+            shapes.add(_shape(split))
+            models.append(build_model(lines, reading))
     name, ignore = context_ignore(source) or (None, None)
-    return Document(
-        kind="dockerfile",
-        rel_path=source.rel_path,
-        data=model_data(model, len(lines)),
-        lines=lines,
-        source=source,
-        meta={
-            "model": model,
-            "dockerignore": name,
-            "context_ignore": ignore,
-            "resource": "Dockerfile",
-        },
+    return [
+        Document(
+            kind="dockerfile",
+            rel_path=source.rel_path,
+            data=model_data(model, len(lines)),
+            lines=lines,
+            source=source,
+            meta={
+                "model": model,
+                "dockerignore": name,
+                "context_ignore": ignore,
+                "resource": "Dockerfile",
+            },
+        )
+        for model in models
+    ]
+
+
+def _shape(instructions: Sequence[RawInstruction | Instruction]) -> tuple:
+    """Where each instruction (to its last heredoc's end) and its heredocs are: the lines say
+    the rest."""
+    return tuple(
+        (
+            each.start_line,
+            max([each.end_line, *(heredoc.end_line for heredoc in each.heredocs)]),
+            each.keyword,
+            *((heredoc.start_line, heredoc.end_line) for heredoc in each.heredocs),
+        )
+        for each in instructions
     )
+
+
+def _buildable(instructions: list[RawInstruction]) -> bool:
+    """Whether BuildKit would build them: every keyword an instruction, a FROM after any ARG."""
+    keywords = [each.keyword for each in instructions]
+    first = next((keyword for keyword in keywords if keyword != "ARG"), None)
+    return first == "FROM" and all(keyword in INSTRUCTIONS for keyword in keywords)

@@ -72,7 +72,7 @@ _SPECIAL_PARAMETERS = "@*#?-$!0"
 _GO_SPACES = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
     chr(code) for code in range(0x2000, 0x200B)
 )
-_AFTER_MARKER = " \t\r"  # what processPossibleHeredoc takes into the `<<` word (v0.22 on)
+_AFTER_MARKER = " \t\r"  # what processPossibleHeredoc takes into the `<<` word
 
 
 class _Refused(Exception):
@@ -98,15 +98,17 @@ def process_word(
     return None if lexer.unresolved else result
 
 
-def written_words(text: str, raw: bool) -> list[str] | None:
+def written_words(text: str, raw: bool, marker_blanks: bool = True) -> list[str] | None:
     """The words BuildKit's lexer splits the text into with no variable set and SkipUnsetEnv,
     as its parser reads a line's heredocs: `$A`, `${A:-x}` kept as written, and with `raw`
     quotes and escapes too (RawQuotes, RawEscapes). A word ends at an unquoted blank of Go's
-    unicode.IsSpace (`\\x1c`-`\\x1f` are none); `<<` takes the blanks after it. None where
+    unicode.IsSpace (`\\x1c`-`\\x1f` are none); with `marker_blanks`, `<<` takes the blanks after
+    it (processPossibleHeredoc, BuildKit v0.22 and docker/dockerfile 1.16 on). None where
     BuildKit refuses the text."""
     words = _Words()
     try:
-        _Lexer(text, "\\", _Budget(math.inf), None, raw=raw).word("", raw, 0, words)
+        lexer = _Lexer(text, "\\", _Budget(math.inf), None, raw=raw, marker_blanks=marker_blanks)
+        lexer.word("", raw, 0, words)
     except _Refused:
         return None
     return words.all()
@@ -154,9 +156,11 @@ class _Lexer:
         variables: Mapping[str, str | None] | None,
         unset: bool = False,
         raw: bool = False,
+        marker_blanks: bool = True,
     ) -> None:
         self.text, self.escape, self.budget = text, escape, budget
         self.variables, self.unset, self.raw = variables, unset, raw
+        self.marker_blanks = marker_blanks
         self.position = 0
         self.unresolved = False
 
@@ -215,7 +219,11 @@ class _Lexer:
         self.position += 1
         if text.startswith("<", self.position):
             self.position += 1
-            while self.position < len(text) and text[self.position] in _AFTER_MARKER:
+            while (
+                self.marker_blanks
+                and self.position < len(text)
+                and text[self.position] in _AFTER_MARKER
+            ):
                 self.position += 1
         return text[start : self.position]
 

@@ -23,7 +23,10 @@ one. A heredoc is a word of the instruction as BuildKit's lexer splits it
 (guardlint.parse.heredoc_words: `<<EOF`, `<<-"EOF"`, `2<<EOF`, `<<E_X`, `<< EOF`; not
 `cat<<EOF`, `\\<<EOF` or `$X<<EOF`, which BuildKit leaves to the shell, and whose next lines
 are instructions), and its body ends at a line that is exactly its delimiter (after a `<<-`'s
-leading tabs). Every step looks at each line once: the time is linear in the file, whatever
+leading tabs). Which heredocs a frontend reads depends on its version (`<< EOF` from
+docker/dockerfile 1.16, none before 1.4: guardlint.parse.dockerfile_frontend); the caller
+chooses the reading, by default the first the `# syntax=` directive allows. Every step looks
+at each line once: the time is linear in the file, whatever
 the number or length of its instructions (dockerfile-parse grows each joined value by copying
 it: quadratic).
 """
@@ -33,6 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from guardlint.parse.dockerfile_frontend import Heredocs, heredoc_readings
 from guardlint.parse.heredoc_words import heredoc_markers
 from guardlint.parse.text import ParseError
 
@@ -109,11 +113,14 @@ def escape_character(directives: dict[str, str]) -> str:
 
 
 def split_instructions(
-    lines: list[str], problems: list[ParseError] | None = None
+    lines: list[str], problems: list[ParseError] | None = None, reading: Heredocs | None = None
 ) -> list[RawInstruction]:
-    """The instructions of a Dockerfile, each with the heredocs whose bodies follow it. With
+    """The instructions of a Dockerfile, each with the heredocs whose bodies follow it, as the
+    frontend reads them (`reading`; by default the first its `# syntax=` may have). With
     `problems`, the first MAX_INSTRUCTIONS only, and a problem where the rest begins."""
-    escape = escape_character(parser_directives(lines))
+    directives = parser_directives(lines)
+    escape = escape_character(directives)
+    reading = reading or heredoc_readings(directives.get("syntax"))[0]
     found: list[RawInstruction] = []
     pending: RawInstruction | None = None
     pieces: list[str] = []
@@ -143,8 +150,8 @@ def split_instructions(
             problems.append(ParseError(reason, pending.start_line))
             break
         found.append(pending)
-        if _opens_heredocs(pending):
-            index = _read_heredocs(lines, index, pending)
+        if reading is not Heredocs.NONE and _opens_heredocs(pending):
+            index = _read_heredocs(lines, index, pending, reading is Heredocs.SPACED)
         pending = None
     return found
 
@@ -165,10 +172,12 @@ def _goes_on(line: str, escape: str) -> bool:
     return text.endswith(escape) and not text.endswith(escape + escape)
 
 
-def _read_heredocs(lines: list[str], index: int, instruction: RawInstruction) -> int:
+def _read_heredocs(
+    lines: list[str], index: int, instruction: RawInstruction, marker_blanks: bool
+) -> int:
     """Read the bodies of the heredocs an instruction opens, from the 0-based line `index`
     on; return the index of the line after the last terminator."""
-    for strip_tabs, delimiter in heredoc_markers(instruction.value):
+    for strip_tabs, delimiter in heredoc_markers(instruction.value, marker_blanks):
         body_start, body = index, []
         while index < len(lines):
             line = lines[index].lstrip("\t") if strip_tabs else lines[index]

@@ -9,8 +9,9 @@ import datetime
 import pytest
 
 from guardlint.checks.match import run_match
-from guardlint.documents.dockerfile import build_model
+from guardlint.documents.dockerfile import build_model, parse_dockerfile
 from guardlint.knowledge.tables import load_table
+from guardlint.model.documents import SourceFile
 from guardlint.model.rules import Rule, Severity
 from guardlint.parse.dockerfile_lex import process_word
 from guardlint.parse.heredoc_words import heredoc_markers
@@ -362,3 +363,24 @@ def test_legacy_env_form_with_tabs_is_read_by_the_rules(tmp_path):
     )
     assert lines_of(result, "DKR004") == [2]
     assert lines_of(result, "DKR017") == [3]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM alpine\nRUN <<EOF\napt-get update\nEOF\n",  # a body no frontend builds
+        "FROM alpine\nRUN << EOF\nRUN true\nEOF\n",  # `EOF` is no instruction
+        "# syntax=docker/dockerfile:1.4\nFROM alpine\nRUN << X\nRUN true\nUSER root\n",
+    ],
+)
+def test_a_dockerfile_is_one_document_where_no_other_reading_builds(text):
+    source = SourceFile("Dockerfile", "Dockerfile", "dockerfile")
+    assert len(parse_dockerfile(text, text.splitlines(), source)) == 1
+
+
+def test_an_unknown_frontend_reading_other_instructions_is_a_second_document():
+    text = 'FROM alpine\nRUN cat << "USER root"\nRUN true\nUSER root\n'
+    source = SourceFile("Dockerfile", "Dockerfile", "dockerfile")
+    spaced, tight = parse_dockerfile(text, text.splitlines(), source)
+    assert [i.keyword for i in spaced.meta["model"].instructions] == ["FROM", "RUN"]
+    assert [i.keyword for i in tight.meta["model"].instructions] == ["FROM", "RUN", "RUN", "USER"]

@@ -101,3 +101,48 @@ def test_the_usual_spellings_are_read_as_before(tmp_path, name, text):
     write_file(tmp_path, "Dockerfile", text)
     result = run_scan(tmp_path)
     assert {f.rule_id for f in result.findings} <= {"DKR003", "DKR005", "DKR011"}
+
+
+# Which heredocs a frontend reads depends on its version: `<< EOF` from docker/dockerfile 1.16
+# on, none before 1.4. A `# syntax=` pinning an older one builds the lines guardlint read as a
+# body; where the frontend is unknown (no directive, a digest) both readings are judged.
+_SPACED = 'RUN cat << "USER root"\n' + f"RUN {_PIPE}\nUSER root\n"
+_TIGHT = 'RUN cat <<"USER root"\n' + f"RUN {_PIPE}\nUSER root\n"
+OLD_FRONTENDS = [
+    ("frontend 1.4", "docker/dockerfile:1.4", _SPACED),
+    ("frontend 1.15.1 labs", "docker/dockerfile:1.15.1-labs", _SPACED),
+    ("upstream frontend 1.9", "docker.io/docker/dockerfile-upstream:1.9.0", _SPACED),
+    ("frontend 1.2 reads no heredoc", "docker/dockerfile:1.2", _TIGHT),
+    ("no directive", None, _SPACED),
+    ("no directive, no heredoc", None, _TIGHT),
+    ("a digest", "docker/dockerfile:1.16@sha256:" + "0" * 64, _SPACED),
+    ("another image", "example.com/dockerfile:1.16", _SPACED),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "syntax", "body"), OLD_FRONTENDS, ids=[c[0] for c in OLD_FRONTENDS]
+)
+def test_what_an_older_frontend_builds_is_judged(tmp_path, name, syntax, body):
+    directive = f"# syntax={syntax}\n" if syntax else ""
+    write_file(tmp_path, "Dockerfile", directive + _HEAD + body)
+    result = run_scan(tmp_path)
+    first = 4 if syntax else 3
+    assert lines_of(result, "DKR008") == [first + 1]
+    assert first + 2 in lines_of(result, "DKR001")
+
+
+def test_a_file_judged_both_ways_has_each_finding_once(tmp_path):
+    write_file(tmp_path, "Dockerfile", "FROM ubuntu:22.04\nRUN cat << X\nRUN true\nX\n" + _SPACED)
+    result = run_scan(tmp_path)
+    found = [(f.rule_id, f.region, f.message) for f in result.findings]
+    assert len(found) == len(set(found))
+    assert lines_of(result, "DKR003") == [1]
+    assert len({f.fingerprint for f in result.findings}) == len(result.findings)
+
+
+@pytest.mark.parametrize("syntax", ["docker/dockerfile:1", "docker/dockerfile:1.16.0"])
+def test_a_frontend_reading_spaced_heredocs_reads_them_alone(tmp_path, syntax):
+    write_file(tmp_path, "Dockerfile", f"# syntax={syntax}\n" + _HEAD + _SPACED)
+    result = run_scan(tmp_path)
+    assert not lines_of(result, "DKR008") and not lines_of(result, "DKR001")

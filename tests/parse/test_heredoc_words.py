@@ -60,3 +60,16 @@ def test_what_buildkit_leaves_to_the_shell(value):
 def test_deep_nesting_is_refused_without_recursion_errors():
     assert heredoc_markers("${A:-" * 50 + "x" + "}" * 50 + " <<EOF") == [(False, "EOF")]
     assert heredoc_markers("${A:-" * 100_000 + " <<EOF") == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("<<EOF", [(False, "EOF")]),
+        ("<< EOF", []),
+        ("<<\tEOF > foo", []),
+        ("cat << <<EOF", [(False, "EOF")]),  # `<<` alone is a word: the next one opens it
+    ],
+)
+def test_a_frontend_before_1_16_ends_the_marker_at_a_blank(value, expected):
+    assert heredoc_markers(value, marker_blanks=False) == expected

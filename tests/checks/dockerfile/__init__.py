@@ -28,10 +28,11 @@ def scan_dockerfile(tmp_path: Path, text: str, *rules: str, name: str = "Dockerf
 def dockerfile_document(
     text: str, directory: Path | None = None, name: str = "Dockerfile"
 ) -> Document:
-    """The document guardlint makes of `text` (dedented), as if read from `directory`."""
+    """The document guardlint makes of `text` (dedented), as if read from `directory` (its
+    first reading, where the frontend is not known)."""
     text = textwrap.dedent(text).lstrip("\n")
     path = str((directory or Path("/nonexistent")) / name)
-    return parse_dockerfile(text, text.splitlines(), SourceFile(path, name, "dockerfile"))
+    return parse_dockerfile(text, text.splitlines(), SourceFile(path, name, "dockerfile"))[0]
 
 
 def eol_hits(image: str, as_of: str | datetime.date) -> list[Hit]:
