@@ -384,9 +384,8 @@ class _Walker:
 
     def _assembly_template(self, item: _Entry, name: str) -> str | None:
         """structured for a file a stack of its CDK cloud assembly deploys, whatever its name."""
-        if item.entry is not None and not item.in_assembly:
-            return None
-        return "structured" if self.assemblies.names_template(item.path, name) else None
+        known = None if item.entry is None else item.in_assembly
+        return "structured" if self.assemblies.names_template(item.path, name, known) else None
 
     @staticmethod
     def _in_chart(item: _Entry) -> bool:

@@ -86,6 +86,19 @@ class CloudAssembly:
         names = [found.get("templateFile") for found in properties if isinstance(found, dict)]
         return frozenset(name for name in names if isinstance(name, str) and _bare_name(name))
 
+    @property
+    def nested_template_paths(self) -> frozenset[tuple[str, ...]]:
+        """The templateFiles below a directory of the assembly, as path components: the
+        cloud-assembly schema reads a templateFile relative to the manifest's directory. One
+        that is absolute, or has a `..` or `\\` in it, leads nowhere (CDK writes none)."""
+        properties = [stack.get("properties") for stack in self._stacks]
+        names = [found.get("templateFile") for found in properties if isinstance(found, dict)]
+        return frozenset(
+            parts
+            for name in names
+            if isinstance(name, str) and (parts := _components_below(name)) and len(parts) > 1
+        )
+
     def account_of(self, template_file: str) -> str | None:
         """The account the stack of a template deploys to, from its artifact's `environment`
         (`aws://111122223333/us-east-1`); for a template no stack names (a nested stack's,
@@ -133,6 +146,14 @@ def _logical_id_traces(metadata: Any) -> dict[str, tuple[str, ...]]:
         if isinstance(path, str) and trace:
             traces.setdefault(path.lstrip("/"), trace)
     return traces
+
+
+def _components_below(name: str) -> tuple[str, ...]:
+    """The components of a relative path that stays below its directory; () for any other."""
+    if name.startswith("/") or set(name) & {"\\", "\0"}:
+        return ()
+    parts = tuple(part for part in name.split("/") if part not in ("", "."))
+    return () if ".." in parts else parts
 
 
 def _bare_name(name: str) -> bool:
@@ -199,14 +220,33 @@ def _is_nested_assembly(artifact: dict) -> bool:
 
 
 class AssemblyEntries:
-    """Which entries under a scan root belong to a CDK cloud assembly and hold no template."""
+    """Which entries under a scan root belong to a CDK cloud assembly and hold no template, and
+    which are templates a stack deploys: beside the manifest, or below it (`sub/stack.json`,
+    even inside an asset staging folder, which is then walked for its templates alone)."""
 
     def __init__(self, root: str) -> None:
         self.root = root
+        self.nested_templates: set[str] = set()  # normalized paths below their manifests
+        self.template_dirs: set[str] = set()  # staging folders walked for templates alone
 
     def is_assembly(self, directory: str) -> bool:
-        """A cloud assembly inside the root (its manifest is read only there)."""
-        return lies_inside(directory, self.root) and read_assembly(directory, self.root) is not None
+        """A cloud assembly inside the root (its manifest is read only there); the templates
+        its stacks name below it are expected from then on."""
+        if not lies_inside(directory, self.root):
+            return False
+        assembly = read_assembly(directory, self.root)
+        if assembly is None:
+            return False
+        for parts in assembly.nested_template_paths:
+            self.nested_templates.add(os.path.normpath(os.path.join(directory, *parts)))
+            staged = [
+                index for index, part in enumerate(parts[:-1]) if part.startswith(ASSET_PREFIX)
+            ]
+            for depth in range(staged[0] if staged else len(parts) - 1, len(parts) - 1):
+                self.template_dirs.add(
+                    os.path.normpath(os.path.join(directory, *parts[: depth + 1]))
+                )
+        return True
 
     def reason(
         self, path: str, is_dir: bool, in_assembly: bool | None, name: str | None = None
@@ -216,8 +256,16 @@ class AssemblyEntries:
         told (a path named on the command line, pre-commit's staged files): its directories up
         to the root are looked at."""
         name = os.path.basename(path) if name is None else name
-        if in_assembly is not False and not is_dir and self.names_template(path, name):
+        if in_assembly is None and is_dir:
+            self._read_above(path)  # for a file, names_template reads them
+        if not is_dir and self.names_template(path, name, in_assembly):
             return None
+        if self.template_dirs:
+            normal = os.path.normpath(path)
+            if is_dir and normal in self.template_dirs:
+                return None
+            if os.path.dirname(normal) in self.template_dirs:
+                return STAGED_ASSET  # the rest of a staging folder walked for a template
         if not is_dir and name.lower() == CONTEXT_FILE:
             return NO_TEMPLATE
         if in_assembly is None:
@@ -230,14 +278,29 @@ class AssemblyEntries:
             return NO_TEMPLATE
         return None
 
-    def names_template(self, path: str, name: str) -> bool:
-        """The file at `path` (named `name`) is a template a stack of the assembly it lies in
-        deploys (guardlint reads it as CloudFormation whatever its name)."""
+    def names_template(self, path: str, name: str, in_assembly: bool | None = None) -> bool:
+        """The file at `path` (named `name`) is a template a stack deploys (guardlint reads it
+        as CloudFormation whatever its name): one of an assembly seen above it, or, unless
+        `in_assembly` says its directory is none, one its directory's manifest names."""
+        if in_assembly is None:
+            self._read_above(path)
+        if self.nested_templates and os.path.normpath(path) in self.nested_templates:
+            return True
         directory = os.path.dirname(path)
-        if not lies_inside(directory, self.root):
+        if in_assembly is False or not lies_inside(directory, self.root):
             return False
         assembly = read_assembly(directory, self.root)
         return assembly is not None and name in assembly.template_files
+
+    def _read_above(self, path: str) -> None:
+        """Read the assemblies in the directories above a path no listing reached, up to the
+        root, so that the templates they name below them are known."""
+        parent = os.path.dirname(path)
+        while lies_inside(parent, self.root):
+            self.is_assembly(parent)  # a look at its manifest, recorded (parse.lookups)
+            if parent == os.path.dirname(parent):
+                break
+            parent = os.path.dirname(parent)
 
     def _under_staged_asset(self, path: str) -> bool:
         """`path` lies inside an asset staging folder of an assembly in the root."""

@@ -186,3 +186,73 @@ def test_a_file_no_stack_names_keeps_its_skip(app):
     (app / "cdk.out" / "stack.bin").write_text((app / "cdk.out" / "tree.json").read_text())
     result = run_scan(app)
     assert not [f for f in result.findings if f.path.endswith(("stack.bin", "tree.json"))]
+
+
+_STAGED = "asset.0b7f4e1d8c9a2b3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e"
+
+
+def move_template(app: Path, template_file: str) -> None:
+    """The stack's template moved to `template_file` (relative to the manifest's directory),
+    as the manifest then names it."""
+    out = app / "cdk.out"
+    target = out / template_file
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(out / "ApiStack.template.json", target)
+    data = manifest_of(app)
+    data["artifacts"]["ApiStack"]["properties"]["templateFile"] = template_file
+    write_manifest(app, data)
+
+
+def stack_bucket_paths(result) -> list[str]:
+    found = findings_of(result, "CFN001")
+    return [f.path for f in found if f.resource.startswith("AWS::S3::Bucket ApiStack/")]
+
+
+@pytest.mark.parametrize(
+    "template_file",
+    ["stacks/ApiStack.bin", "assembly-Prod/tree.json", f"{_STAGED}/ApiStack.json", "asset.x/a/s"],
+)
+def test_a_template_the_manifest_names_below_it_is_judged(app, template_file):
+    # The cloud-assembly schema reads a templateFile relative to the manifest's directory, and
+    # `cdk deploy --app cdk.out` deploys it there: discovery followed bare names only, and
+    # skipped an asset staging folder whole.
+    move_template(app, template_file)
+    result = run_scan(app)
+    assert stack_bucket_paths(result) == [f"app/cdk.out/{template_file}"]
+    # The rest of a staging folder is still a copy of code scanned where it lives.
+    assert not [f for f in result.findings if f.path.startswith(f"app/cdk.out/{_STAGED}/D")]
+
+
+def test_a_template_below_its_manifest_named_on_the_command_line_is_judged(app):
+    move_template(app, f"{_STAGED}/stack.bin")
+    result = run_scan(app / "cdk.out" / _STAGED / "stack.bin")
+    assert len(stack_bucket_paths(result)) == 1
+
+
+@pytest.mark.parametrize(
+    "template_file",
+    ["../../../outside/t.json", "/TMP/t.json", "stacks/../../../../outside/t.json", "a\\t.json"],
+)
+def test_a_template_file_leading_out_of_its_directory_is_not_followed(app, template_file):
+    outside = app.parent.parent / "outside"
+    shutil.copy(app / "cdk.out" / "ApiStack.template.json", outside / "t.json")
+    data = manifest_of(app)
+    data["artifacts"]["ApiStack"]["properties"]["templateFile"] = template_file.replace(
+        "/TMP", str(outside)
+    )
+    write_manifest(app, data)
+    result = run_scan(app)
+    assert all(f.path.startswith("app/") for f in result.findings)
+    assert stack_bucket_paths(result) == ["app/cdk.out/ApiStack.template.json"]  # by its name
+
+
+def test_a_template_file_through_a_link_out_of_the_root_is_not_followed(app):
+    outside = app.parent.parent / "outside"
+    os.replace(app / "cdk.out" / "ApiStack.template.json", outside / "stack.bin")
+    (app / "cdk.out" / "linked").symlink_to(outside, target_is_directory=True)
+    data = manifest_of(app)
+    data["artifacts"]["ApiStack"]["properties"]["templateFile"] = "linked/stack.bin"
+    write_manifest(app, data)
+    result = run_scan(app)
+    assert stack_bucket_paths(result) == []
+    assert result.skipped_files["link-outside-root"] == 1  # never looked at: no type known
