@@ -72,7 +72,7 @@ SKIP_REASONS = {
     EXCLUDED: "excluded",
     HELM_TEMPLATE: "Helm templates",
     HELM_IGNORED: "left out of its Helm chart (.helmignore)",
-    HELM_REFUSED: "Helm templates of a chart Helm refuses (a `{{` never closed)",
+    HELM_REFUSED: "Helm templates of a chart Helm refuses (a template text/template cannot parse)",
     TEMPLATE: "unfilled templates",
     LINK_OUTSIDE_ROOT: "link out of the scan root or into .git",
     BROKEN_LINK: "broken link or link loop",
