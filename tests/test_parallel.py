@@ -16,13 +16,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from guardlint import parallel
 from guardlint.cli import cli
 from guardlint.discover import discover
 from guardlint.engine.hooks import worker_plan
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.rule_runner import RuleRunner
 from guardlint.engine.runner import scan_file
+from guardlint.engine.scan import scan
 from guardlint.parallel import (
+    MIN_BYTES_FOR_POOL,
     MIN_FILES_FOR_POOL,
     WARM_UP_ITEMS,
     available_cpus,
@@ -142,6 +145,41 @@ def test_fixtures_give_identical_sarif_with_one_or_two_jobs(tmp_path):
 )
 def test_effective_jobs(requested, files, expected):
     assert effective_jobs(requested, files) == expected
+
+
+SMALL = MIN_BYTES_FOR_POOL // 1000
+
+
+@pytest.mark.parametrize(
+    ("requested", "sizes", "expected"),
+    [
+        (None, [SMALL] * 999, 1),  # many files, little work: one process
+        (0, [SMALL] * 999, 1),
+        (None, [SMALL] * 1000, available_cpus()),
+        (None, [MIN_BYTES_FOR_POOL, *[0] * 999], available_cpus()),
+        (None, [MIN_BYTES_FOR_POOL] * (MIN_FILES_FOR_POOL - 1), 1),  # few files, however large
+        (2, [SMALL] * 5, 2),  # an explicit request is honoured
+    ],
+)
+def test_effective_jobs_weighs_the_files(requested, sizes, expected):
+    assert effective_jobs(requested, len(sizes), iter(sizes)) == expected
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_many_small_files_are_scanned_without_a_pool(tmp_path, monkeypatch, cached):
+    """Forty Dockerfiles of a few hundred bytes: a pool would cost more than it saves, with
+    the result cache or without."""
+    tree = tmp_path / "tree"
+    for n in range(MIN_FILES_FOR_POOL + 5):
+        write_file(tree, f"svc{n:02}/Dockerfile", DOCKERFILE)
+
+    def no_pool() -> None:
+        raise AssertionError("a pool was started")
+
+    monkeypatch.setattr(parallel, "_context", no_pool)
+    cache_dir = str(tmp_path / "cache") if cached else None
+    found = scan(ScanOptions(paths=[str(tree)], root=str(tree), cache_dir=cache_dir))
+    assert sum(f.rule_id == "DKR001" for f in found.findings) == MIN_FILES_FOR_POOL + 5
 
 
 def test_chunks_are_consecutive_and_cover_every_file_once():

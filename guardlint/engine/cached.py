@@ -34,7 +34,7 @@ import orjson
 from guardlint.engine.cache_observations import inside, names_directory, observation_of
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.outcome_entries import compared, entry_outcome, outcome_data
-from guardlint.engine.outcomes import scan_file, scanned
+from guardlint.engine.outcomes import file_sizes, scan_file, scanned
 from guardlint.engine.result_cache import CacheError, ResultCache
 from guardlint.engine.rule_runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner
 from guardlint.findings.records import RecordReader
@@ -71,7 +71,7 @@ def outcomes(
 ) -> Iterator[FileOutcome]:
     """The outcome of each file, in order, reused or scanned and stored."""
     try:
-        if effective_jobs(options.jobs, len(files)) == 1:
+        if effective_jobs(options.jobs, len(files), file_sizes(files)) == 1:
             # One process: each file is looked up, and scanned if need be, from the bytes read
             # for its key, one after the other.
             yield from in_order(cached.outcome, files, 1)

@@ -5,6 +5,7 @@ imported only with `--cache-dir`), scanned otherwise, in worker processes for ma
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator, Sequence
 
 from guardlint.engine.options import ScanOptions
@@ -34,13 +35,29 @@ def scanned(
     options: ScanOptions,
 ) -> Iterator[FileOutcome]:
     """`work` done on each file, in order: in worker processes for many files."""
-    jobs = effective_jobs(options.jobs, len(files))
+    jobs = effective_jobs(options.jobs, len(files), file_sizes(files))
     if jobs == 1:
         return in_order(work, files, jobs)
     from guardlint.engine.hooks import worker_plan  # classification: for worker processes
 
     plan = worker_plan(files, runner.rules, options.max_bytes)
     return in_order(work, files, jobs, plan.together, plan.before_fork)
+
+
+def file_sizes(files: Sequence[SourceFile]) -> Iterator[int]:
+    """Each file's size, as the choice of worker processes weighs it (read as it is asked
+    for): 0 for one that cannot be looked at (its scan says why)."""
+    for source in files:
+        if source.content is not None:
+            yield len(source.content)
+            continue
+        if source.status is not None:  # discovery's listing gave it (status_signature)
+            yield source.status[2]
+            continue
+        try:
+            yield os.stat(source.path).st_size
+        except (OSError, ValueError):  # gone, unreadable, a NUL in its name
+            yield 0
 
 
 def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
