@@ -20,6 +20,7 @@ from guardlint.rulebook import load_rulebook
 from tests.conftest import write_file
 from tests.forked import (
     files_loading_before_workers,
+    loaded_for,
     record_loads,
     rule_ids_of_scan_in_two_processes,
 )
@@ -114,7 +115,7 @@ def test_only_files_that_may_grant_every_action_have_it_built_before_the_workers
     assert files_loading_before_workers(tmp_path, runner) == built
     found = discover([str(tmp_path)], str(tmp_path))
     plan = worker_plan(found.files, runner.rules, DEFAULT_MAX_BYTES)
-    assert len(plan.before_fork) == len(built[:1])  # asked by two files, built once
+    assert len(loaded_for(plan)) == len(built[:1])  # asked by two files, built once
 
 
 _EVERY_SERVICE_BY_LETTER = ", ".join(f'"{letter}*:*"' for letter in "abcdefghijklmnopqrstuvwxyz")
