@@ -51,6 +51,7 @@ from guardlint.knowledge.secret_patterns import (
     BASE64_EMBEDDED_PRIVATE_KEY,
     BASE64_KEY_HEADERS,
     COMMAND_NAMES,
+    COMMAND_WORDS,
     FURTHER_COMMAND_CREDENTIALS,
     TOKENS,
     connection_string_secrets,
@@ -250,7 +251,10 @@ def _searched_in(text: str, folded: str) -> tuple[SecretMatch, ...]:
                 match.group(0), SecretMatch("Private Key", match.group(0), match.start())
             )
     if command:
-        named = (p for p, names in COMMAND_NAMES.items() if any(n in folded for n in names))
+        # Each word looked for once, not once per pattern that names it (forty-odd patterns
+        # asked per text that names any command: most name one, in an image or a host).
+        words = {word for word in COMMAND_WORDS if word in folded}
+        named = (p for p, names in COMMAND_NAMES.items() if not words.isdisjoint(names))
         _add_values(found, "Command-line Password", named, text)
     _add_command_secrets(found, text, folded)
     if may_hold_connection_string(text, folded):
