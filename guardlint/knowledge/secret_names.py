@@ -9,6 +9,7 @@ import itertools
 import re
 
 from guardlint.parse.lazy_pattern import LazyPattern
+from guardlint.parse.linear_regex import compile_linear
 
 # Words that make a variable, key or parameter name look like it holds a secret.
 _SECRET_WORDS = frozenset(
@@ -241,13 +242,16 @@ _KEY_SEARCH = (
     f"|key[^a-z0-9]*(?:{'|'.join(sorted(_KEY_AFTER))})"
 )
 NAME_SEARCH_PATTERNS = f"{_PAT_SEARCH}|{_KEY_SEARCH}"
-_NAME_SEARCH = LazyPattern("|".join([*map(re.escape, NAME_SEARCH_WORDS), NAME_SEARCH_PATTERNS]))
+# Searched on RE2, in UTF-8: `re` tries each of the hundred-odd alternatives at every character
+# (15 us a 200-character line of a manifest; RE2 1.5 us, and as fast on a short name).
+_NAME_SEARCH = "|".join([*map(re.escape, NAME_SEARCH_WORDS), NAME_SEARCH_PATTERNS]).encode()
 
 
 def may_name_a_secret(folded: str) -> bool:
     """Whether a case-folded text holds one of NAME_SEARCH_WORDS or NAME_SEARCH_PATTERNS: without
     one, no name in it is a secret's, and what is judged by its name need not be read."""
-    return _NAME_SEARCH.search(folded) is not None
+    encoded = folded.encode("utf-8", "surrogatepass")
+    return compile_linear(_NAME_SEARCH).search(encoded) is not None
 
 
 # `user:password`, `<username:token>`: the names of a user's and a password's fields, where a

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from guardlint.knowledge import secret_gates, secrets
+from guardlint.knowledge import secret_gates, secret_names, secrets
 from guardlint.knowledge.secret_gates import (
     _COMMAND_WORD,
     may_hold_secret,
     may_hold_vendor_token_or_command,
 )
+from guardlint.knowledge.secret_names import may_name_a_secret
 from guardlint.knowledge.secret_patterns import COMMAND_WORDS
 from guardlint.knowledge.secrets import find_secrets
 from guardlint.knowledge.vendor_tokens import may_hold_vendor_token
@@ -94,3 +97,23 @@ def test_a_text_the_candidate_search_rules_out_is_searched_no_further(monkeypatc
     monkeypatch.setattr(secrets, "_searched_in", refused)
     for text in ("arn:aws:s3:::early-exit-logs/*", "t3.early.exit", "", "Type: EarlyExit"):
         assert find_secrets(text) == []
+
+
+# Pieces of secret names (`pat` and `key` only as words or beside their pairs' words), what
+# `pat` and `key` must not be next to, and what RE2 reads otherwise than `re` (a final line
+# feed, non-ASCII, a lone surrogate).
+_NAME_PIECES = (
+    "pat", "path", "key", "api", "_", "-", "password", "passwd", "token", "secret", "prod", "v2",
+    "a", "0", " ", "\n", "é", "ß", "\ud800",
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=12).map("".join))
+@example("pat\n")
+@example("api\ud800key")
+def test_the_name_search_on_re2_finds_what_re_finds(text: str) -> None:
+    """may_name_a_secret searches on RE2, in UTF-8: it tells what `re` would of the text."""
+    folded = text.casefold()
+    pattern = re.compile(secret_names._NAME_SEARCH.decode())
+    assert may_name_a_secret(folded) is (pattern.search(folded) is not None)
