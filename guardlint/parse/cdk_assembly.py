@@ -99,8 +99,9 @@ class CloudAssembly:
             if isinstance(name, str) and (parts := _components_below(name)) and len(parts) > 1
         )
 
-    def account_of(self, template_file: str) -> str | None:
-        """The account the stack of a template deploys to, from its artifact's `environment`
+    def account_of(self, template_parts: tuple[str, ...]) -> str | None:
+        """The account the stack of a template (its path below the manifest's directory, as
+        components) deploys to, from its artifact's `environment`
         (`aws://111122223333/us-east-1`); for a template no stack names (a nested stack's,
         deployed in its parent's account) the one account every stack of the assembly has.
         None for an environment-agnostic stack (`aws://unknown-account/unknown-region`)."""
@@ -108,7 +109,8 @@ class CloudAssembly:
         for stack in self._stacks:
             account = _account(stack.get("environment"))
             properties = stack.get("properties")
-            if isinstance(properties, dict) and properties.get("templateFile") == template_file:
+            name = properties.get("templateFile") if isinstance(properties, dict) else None
+            if isinstance(name, str) and _components_below(name) == template_parts:
                 return account
             accounts.add(account)
         return accounts.pop() if len(accounts) == 1 else None

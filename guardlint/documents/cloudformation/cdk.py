@@ -6,10 +6,11 @@ that construct path: its label reads `<Type> <construct path> (<LogicalId>)`
 (guardlint.documents.cloudformation.resources) and its findings' fingerprints use the path in
 place of the logical ID, which CDK derives from a hash and may change while the construct stays
 the same. CDK's own framework resources say so in every finding. When the template lies in a
-cloud assembly synthesised with `cdk synth --debug`, the manifest's stack trace for the
-construct gives where the app defines it: the first frame outside node_modules, Python's
-packages and aws-cdk-lib whose file is in the scanned tree (a frame is never guessed from a
-file name alone, and nothing outside the scan root is ever named).
+cloud assembly synthesised with `cdk synth --debug` (beside its manifest, or below the manifest
+that names it), the manifest's stack trace for the construct gives where the app defines it:
+the first frame outside node_modules, Python's packages and aws-cdk-lib whose file is in the
+scanned tree (a frame is never guessed from a file name alone, and nothing outside the scan
+root is ever named).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from guardlint.knowledge.cdk import FRAMEWORK_NOTE, is_framework_resource, is_library_file
 from guardlint.model.documents import Document, Region, RelatedLocation, ResourceName, SourceFile
-from guardlint.parse.cdk_assembly import parse_frame, read_assembly
+from guardlint.parse.cdk_assembly import CloudAssembly, parse_frame, read_assembly
 from guardlint.parse.inputs import lies_inside
 from guardlint.parse.lookups import FILE, path_kind, real_path, real_root
 from guardlint.parse.text import printable
@@ -52,9 +53,9 @@ def cdk_resource_names(document: Document) -> dict[str, ResourceName]:
             paths[str(logical_id)] = (str(resource.get("Type", "")), path.strip())
     if not paths:
         return _framework_names(document.data, resources)
-    source = document.source
-    traces = _assembly_traces(source)
-    sources = _AppSources(source.path, source.root) if source and source.root and traces else None
+    found = _assembly_of(document.source)
+    traces = found[0].traces if found is not None else {}
+    sources = _AppSources(found[0].directory, document.source.root) if traces else None
     names = {}
     for index, (logical_id, (resource_type, path)) in enumerate(paths.items()):
         framework = is_framework_resource(resource_type, logical_id, path)
@@ -97,28 +98,39 @@ def stack_account(document: Document) -> str | None:
     """The AWS account the template's stack deploys to, when the CDK cloud assembly it lies
     in says (a stack with a concrete `env`, whose templates write that account as a literal
     ID where an environment-agnostic one writes `AWS::AccountId`)."""
-    source = document.source
+    found = _assembly_of(document.source)
+    return found[0].account_of(found[1]) if found is not None else None
+
+
+def _assembly_of(source: SourceFile | None) -> tuple[CloudAssembly, tuple[str, ...]] | None:
+    """The cloud assembly the template lies in, and the template's path below it (as
+    components): its own directory's, else the nearest above it, up to the scan root, whose
+    manifest names it as a stack's templateFile (guardlint.parse.cdk_assembly judges those).
+    None for standard input, which has no root (a scanned file's bytes may be read already)."""
     if source is None or source.root is None:
         return None
-    assembly = read_assembly(os.path.dirname(os.path.abspath(source.path)), source.root)
-    return assembly.account_of(os.path.basename(source.path)) if assembly is not None else None
-
-
-def _assembly_traces(source: SourceFile | None) -> Mapping[str, tuple[str, ...]]:
-    """The `--debug` traces of the cloud assembly the template lies in (none elsewhere, and
-    none for standard input, which has no root: a scanned file's bytes may be read already)."""
-    if source is None or source.root is None:
-        return {}
-    assembly = read_assembly(os.path.dirname(os.path.abspath(source.path)), source.root)
-    return assembly.traces if assembly is not None else {}
+    path = os.path.abspath(source.path)
+    directory = os.path.dirname(path)
+    assembly = read_assembly(directory, source.root)
+    if assembly is not None:
+        return assembly, (os.path.basename(path),)
+    while directory != os.path.dirname(directory):
+        directory = os.path.dirname(directory)
+        if not lies_inside(directory, source.root):
+            return None
+        assembly = read_assembly(directory, source.root)
+        parts = tuple(os.path.relpath(path, directory).split(os.sep))
+        if assembly is not None and parts in assembly.nested_template_paths:
+            return assembly, parts
+    return None
 
 
 class _AppSources:
     """The app's source files in the scanned tree, as a template's traces name them."""
 
-    def __init__(self, template: str, root: str) -> None:
+    def __init__(self, assembly: str, root: str) -> None:
         self.root = os.path.abspath(root)
-        self.bases = _app_directories(os.path.dirname(os.path.abspath(template)), self.root)
+        self.bases = _app_directories(os.path.abspath(assembly), self.root)
         self.found: dict[str, str | None] = {}  # a frame's file -> its path in the tree
 
     def defined_at(self, frames: Sequence[str]) -> RelatedLocation | None:
