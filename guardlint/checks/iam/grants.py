@@ -2,10 +2,11 @@
 write actions on every resource (IAM003), Allow with NotAction/NotResource/NotPrincipal
 (IAM004).
 
-IAM001 and IAM002 judge identity and resource policies; IAM003 judges identity policies
-only: in a resource policy `Resource: "*"` means the resource the policy is attached to. The
-three judge a template's policy once per deployment (guardlint.checks.iam.hits.per_deployment),
-never one Fn::If branch's Action with the other branch's Resource.
+IAM001 and IAM002 judge identity, resource and AWS IoT (device) policies; IAM003 judges
+identity policies only: in a resource policy `Resource: "*"` means the resource the policy is
+attached to. The three judge a template's policy once per deployment
+(guardlint.checks.iam.hits.per_deployment), never one Fn::If branch's Action with the other
+branch's Resource.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from guardlint.documents.iam.grants import (
     only_a_boundary,
     wildcard_grants,
 )
-from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, Statement, policy_of
+from guardlint.documents.iam.policy import DEVICE, RESOURCE, TRUST, Policy, Statement, policy_of
 from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import (
     PERMISSIONS_MANAGEMENT,
@@ -43,6 +44,13 @@ from guardlint.knowledge.iam_wildcards import grants_every_action, whole_service
 from guardlint.model.documents import Document, Region
 from guardlint.model.findings import Hit
 from guardlint.model.rules import Rule
+
+_ADMIN_CONSEQUENCE = {
+    RESOURCE: "its principals get full control of the resource, including deleting it and "
+    "rewriting this policy",
+    DEVICE: "a device holding it may connect as any client, publish and subscribe to every "
+    "topic and change every thing's shadow",
+}
 
 
 @check("IAM001")
@@ -60,11 +68,8 @@ def _admin_access(policy: Policy) -> Iterator[Hit]:
     for statement in policy.statements:
         if not on_any_resource(statement) or delegates_to_account(policy, statement):
             continue
-        consequence = (
-            "its principals get full control of the resource, including deleting it and "
-            "rewriting this policy"
-            if policy.kind == RESOURCE
-            else "whoever holds it is a full administrator of the account"
+        consequence = _ADMIN_CONSEQUENCE.get(
+            policy.kind, "whoever holds it is a full administrator of the account"
         )
         for entries, region in _every_action(statement):
             yield policy_hit(

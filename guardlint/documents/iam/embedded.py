@@ -65,37 +65,61 @@ def embedded_policies(template: Document) -> Iterator[Document]:
         if resource_type in _SAM_ROLE_MAKERS and not may_be_missing(evaluator, properties, "Role"):
             continue  # SAM makes no role of its Policies and trust policy: it has its own Role
         for key, shape, kind in EMBEDDED_POLICY_PROPERTIES[resource_type]:
-            if key not in properties:
-                continue
-            text = _Text(properties.value_region(key), template.lines, evaluator)
-            value = properties if shape == PERMISSION else properties[key]
-            path = PERMISSION_POLICY[resource_type] if shape == PERMISSION else key
-            for found in _policies_in(value, path, shape, text):
-                meta = {
-                    "resource": resource_label(
-                        resource_type, logical_id, construct_path(template, logical_id)
-                    ),
-                    "policy_kind": kind,
-                    "resource_type": resource_type,
-                    "logical_id": logical_id,
-                    "property": found.property_path,
-                    "policy_name": found.policy_name,
-                    "template": evaluator,
-                    # The resource takes no public request whatever its policy says (IAM005).
-                    "closed_to_public": _closed_to_public(evaluator, resource_type, properties),
-                    PUBLIC_ACCESS_BLOCKS: _public_access_blocks(
-                        evaluator, resource_type, properties
-                    ),
-                    COMPLEMENT_BUDGET: complemented,
-                    COVERING_BUDGET: covering,
-                    WRITTEN_FOR_CERTAIN: found.certain,
-                    WRITTEN_BY_SAM: found.sam_template,
-                    ONE_PLACE: found.one_place,
-                }
-                documents.append(template.derived("iam-policy", found.data, meta))
+            for path, holder, name in _held_at(properties, key):
+                text = _Text(holder.value_region(name), template.lines, evaluator)
+                value = properties if shape == PERMISSION else holder[name]
+                if shape == PERMISSION:
+                    path = PERMISSION_POLICY[resource_type]
+                for found in _policies_in(value, path, shape, text):
+                    meta = {
+                        "resource": resource_label(
+                            resource_type, logical_id, construct_path(template, logical_id)
+                        ),
+                        "policy_kind": kind,
+                        "resource_type": resource_type,
+                        "logical_id": logical_id,
+                        "property": found.property_path,
+                        "policy_name": found.policy_name,
+                        "template": evaluator,
+                        # The resource takes no public request whatever its policy says.
+                        "closed_to_public": _closed_to_public(evaluator, resource_type, properties),
+                        PUBLIC_ACCESS_BLOCKS: _public_access_blocks(
+                            evaluator, resource_type, properties
+                        ),
+                        COMPLEMENT_BUDGET: complemented,
+                        COVERING_BUDGET: covering,
+                        WRITTEN_FOR_CERTAIN: found.certain,
+                        WRITTEN_BY_SAM: found.sam_template,
+                        ONE_PLACE: found.one_place,
+                    }
+                    documents.append(template.derived("iam-policy", found.data, meta))
     # A principal's policies are evaluated together: each learns who holds it.
     attach_holders(documents, evaluator)
     yield from documents
+
+
+def _held_at(properties: YamlMap, key: str) -> Iterator[tuple[str, YamlMap, str]]:
+    """(its path, the map holding it, its name) for each value a property key names: a dotted
+    path names one inside maps (`StreamSpecification.ResourcePolicy`), and a `[]` after a
+    component each entry of the list it holds (`Replicas[].ResourcePolicy`). Only maps and
+    lists written as such are followed: one an intrinsic makes is none of the resource's."""
+    *outer, name = key.split(".")
+    holders = [("", properties)]
+    for component in outer:
+        inner, each = component.removesuffix("[]"), component.endswith("[]")
+        found = []
+        for path, holder in holders:
+            value = holder.get(inner)
+            entries = enumerate(value) if each and isinstance(value, list) else ()
+            found.extend(
+                (f"{path}{inner}[{index}].", entry)
+                for index, entry in entries
+                if isinstance(entry, YamlMap) and not intrinsic(entry)
+            )
+            if not each and isinstance(value, YamlMap) and not intrinsic(value):
+                found.append((f"{path}{inner}.", value))
+        holders = found
+    return ((f"{path}{name}", holder, name) for path, holder in holders if name in holder)
 
 
 def _closed_to_public(evaluator: Template, resource_type: str, properties: Any) -> bool:

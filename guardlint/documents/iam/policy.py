@@ -28,7 +28,10 @@ from guardlint.model.documents import Document, Region
 from guardlint.parse.located import YamlMap, region_of
 
 IDENTITY, RESOURCE, TRUST = "identity", "resource", "trust"
-POLICY_KINDS = (IDENTITY, RESOURCE, TRUST)
+# An AWS IoT policy: what the devices holding it may do in AWS IoT, not in the account (the
+# rules of an identity policy's reach on Resource `*` do not judge it).
+DEVICE = "device"
+POLICY_KINDS = (IDENTITY, RESOURCE, TRUST, DEVICE)
 _CACHE_KEY = "iam_policy"  # document.meta key holding the parsed Policy
 _SCENARIOS_KEY = "iam_policy_scenarios"  # ... and the policy once per deployment
 # A file's NotAction statements judged by what they grant (an Allow's by IAM003, a Deny's by

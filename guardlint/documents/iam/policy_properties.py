@@ -2,15 +2,16 @@
 the shape of its value and the policy's kind (identity, resource or trust), and the resource
 policies no public request reaches whatever they say. Checked against the CloudFormation
 resource schemas (cfn-lint's): every property there that holds a policy document of IAM's
-grammar, but VPC endpoint, VPC Lattice auth and API Gateway policies (Principal `*` is their
-normal form: the network decides who reaches them), AWS IoT policies (a device's IoT actions,
-not an account's), OpenSearch Serverless and Verified Access policies (other grammars) and
-policies nested inside another policy-less property (a DynamoDB stream's, a global table
-replica's)."""
+grammar, nested ones too (a dotted path: guardlint.documents.iam.embedded), but VPC endpoint
+and API Gateway policies (Principal `*` is their normal form: the network decides who reaches
+them) and those of other grammars: OpenSearch Serverless access policies (rules of their own,
+not statements), Verified Access policies (Cedar). An AWS IoT policy is a document of IAM's
+grammar a device's certificate holds, without a Principal: a policy of its own kind (DEVICE).
+"""
 
 from __future__ import annotations
 
-from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST
+from guardlint.documents.iam.policy import DEVICE, IDENTITY, RESOURCE, TRUST
 
 DOCUMENT, INLINE_POLICIES, SAM_POLICIES = "document", "inline-policies", "sam-policies"
 # A map whose PolicyDocument is the policy (a DynamoDB table's ResourcePolicy).
@@ -90,9 +91,16 @@ _RESOURCE_POLICY_PROPERTY = {
     "AWS::MediaPackageV2::ChannelPolicy": "Policy",
     "AWS::MediaPackageV2::OriginEndpointPolicy": "Policy",
     "AWS::MediaTailor::ChannelPolicy": "Policy",
+    "AWS::VpcLattice::AuthPolicy": "Policy",
+    "AWS::VpcLattice::ResourcePolicy": "Policy",
+    "AWS::OSIS::Pipeline": "ResourcePolicy.Policy",
+    "AWS::Logs::DeliveryDestination": "DeliveryDestinationPolicy.DeliveryDestinationPolicy",
+    "AWS::FSx::S3AccessPointAttachment": "S3AccessPoint.Policy",
+    "AWS::Omics::SequenceStore": "S3AccessPolicy",
 }
 
-# Resource type -> (property, shape of its value, policy kind).
+# Resource type -> (property, shape of its value, policy kind). A property inside another is
+# its dotted path (`Replicas[].ResourcePolicy`: `[]` is each entry of a list).
 EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "AWS::IAM::Policy": (("PolicyDocument", DOCUMENT, IDENTITY),),
     "AWS::IAM::ManagedPolicy": (("PolicyDocument", DOCUMENT, IDENTITY),),
@@ -110,7 +118,15 @@ EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
         resource_type: ((key, DOCUMENT, RESOURCE),)
         for resource_type, key in _RESOURCE_POLICY_PROPERTY.items()
     },
-    "AWS::DynamoDB::Table": (("ResourcePolicy", WRAPPED_DOCUMENT, RESOURCE),),
+    "AWS::IoT::Policy": (("PolicyDocument", DOCUMENT, DEVICE),),
+    "AWS::DynamoDB::Table": (
+        ("ResourcePolicy", WRAPPED_DOCUMENT, RESOURCE),
+        ("StreamSpecification.ResourcePolicy", WRAPPED_DOCUMENT, RESOURCE),
+    ),
+    "AWS::DynamoDB::GlobalTable": (
+        ("Replicas[].ResourcePolicy", WRAPPED_DOCUMENT, RESOURCE),
+        ("Replicas[].ReplicaStreamSpecification.ResourcePolicy", WRAPPED_DOCUMENT, RESOURCE),
+    ),
     "AWS::RUM::AppMonitor": (("ResourcePolicy", WRAPPED_DOCUMENT, RESOURCE),),
     "AWS::Lambda::Permission": (("Principal", PERMISSION, RESOURCE),),
     "AWS::Lambda::LayerVersionPermission": (("Principal", PERMISSION, RESOURCE),),
@@ -131,15 +147,22 @@ VPC_ONLY_PROPERTY = {
     "AWS::OpenSearchService::Domain": "VPCOptions",
     "AWS::Elasticsearch::Domain": "VPCOptions",
     "AWS::S3::AccessPoint": "VpcConfiguration",
+    "AWS::OSIS::Pipeline": "VpcOptions",
 }
 # Resource policies S3 applies to no public request: an Object Lambda Access Point's public
 # access block "is turned on and can not be edited" (S3 Control API,
 # GetAccessPointForObjectLambda), and so is every block of directory buckets (S3 Express One
 # Zone) and their access points, of table buckets and of vector buckets; only the owner
 # account operates on an S3 on Outposts bucket, reached through its access points, which take
-# requests from their VPC only (VpcConfiguration is required).
+# requests from their VPC only (VpcConfiguration is required). An access point attached to
+# an FSx file system keeps every block on ("You can not turn off any block public access
+# settings", S3 User Guide, access-points-bpa-settings). A VPC Lattice auth policy judges
+# requests from the VPCs of its service network only, where Principal `*` is the documented
+# form (as a VPC endpoint's).
 NEVER_PUBLIC = frozenset(
     {
+        "AWS::FSx::S3AccessPointAttachment",
+        "AWS::VpcLattice::AuthPolicy",
         "AWS::S3ObjectLambda::AccessPointPolicy",
         "AWS::S3Express::BucketPolicy",
         "AWS::S3Express::AccessPoint",
