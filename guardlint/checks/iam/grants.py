@@ -52,6 +52,10 @@ _ADMIN_CONSEQUENCE = {
     "topic and change every thing's shadow",
 }
 
+# What every action is, where not every action of every service: a device policy (AWS IoT
+# Core's) grants only IoT's device actions.
+_EVERY_ACTION = {DEVICE: "every action a device policy can grant"}
+
 
 @check("IAM001")
 def admin_access(document: Document, rule: Rule) -> Iterator[Hit]:
@@ -139,8 +143,9 @@ def _wildcard_service_action(policy: Policy) -> Iterator[Hit]:
             yield policy_hit(
                 policy,
                 statement,
-                f"{policy.where(statement)} allows {_written(whole)}, every action of every "
-                f"service ({where}, including future actions), where the task needs a few.",
+                f"{policy.where(statement)} allows {_written(whole)}, "
+                f"{_EVERY_ACTION.get(policy.kind, 'every action of every service')} ({where}, "
+                "including future actions), where the task needs a few.",
                 whole[0].region,
                 services=["*"],
             )
@@ -164,7 +169,9 @@ def _wildcard_service_action(policy: Policy) -> Iterator[Hit]:
         # A prefix the database does not list may be a service newer than it (IAM011 says it
         # is unknown): its actions cannot be counted.
         counted = (
-            f"{count} actions, including future ones"
+            f"{_EVERY_ACTION[DEVICE]}, including future ones"
+            if policy.kind == DEVICE
+            else f"{count} actions, including future ones"
             if count
             else "a service the IAM action database does not list: all its actions, including "
             "future ones"

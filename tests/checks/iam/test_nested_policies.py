@@ -97,10 +97,19 @@ def test_an_iot_policy_granting_every_action_everywhere_is_reported_as_a_device_
     assert "administrator of the account" not in message
 
 
-def test_an_iot_policy_granting_all_of_iot_is_reported(tmp_path):
-    assert [rule for rule, _ in _iot(tmp_path, ('"iot:*"', "arn:aws:iot:*:*:topic/a"))] == [
-        "IAM002"
-    ]
+@pytest.mark.parametrize(
+    ("action", "granted"),
+    [
+        ('"iot:*"', "`iot:*`, every action of iot (every action a device policy can grant"),
+        ('"*"', "`*`, every action a device policy can grant (on the resources it names"),
+    ],
+)
+def test_an_iot_policy_granting_all_of_iot_is_reported(tmp_path, action, granted):
+    # A device policy grants IoT's device actions only: not every service's, nor the count of
+    # IAM's whole iot catalogue.
+    ((rule, message),) = _iot(tmp_path, (action, "arn:aws:iot:*:*:topic/a"))
+    assert rule == "IAM002"
+    assert granted in message
 
 
 def test_an_iot_policy_is_not_judged_as_an_account_s_identity_policy(tmp_path):
