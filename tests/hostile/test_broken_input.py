@@ -192,6 +192,12 @@ CFN_HEADER = 'AWSTemplateFormatVersion: "2010-09-09"\n'
             f"FromPort: {number}, ToPort: 22, CidrIp: !Select [{number}, [0.0.0.0/0]]}}\n"
             for number in (".inf", "-.inf", ".nan", "1.0e+400", "22.5", "9" * 5_000)
         ),
+        # A list where a set is looked up by the value (unhashable).
+        "Resources:\n  B:\n    Type: AWS::S3::Bucket\n"
+        "  L:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties:\n      LoadBalancerAttributes:\n"
+        "        - {Key: [access_logs.s3.bucket], Value: !Ref B}\n"
+        "        - {Key: {a: b}, Value: !Ref B}\n",
         # A local path with a NUL byte, which names no file (os calls raise ValueError on it).
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n"
         "    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
@@ -324,6 +330,15 @@ IAM_POLICIES_OF_THE_WRONG_SHAPE = [
         *(("deploy/spec.yml", text) for text in APPSPECS_OF_THE_WRONG_SHAPE),
         *(("pod.yaml", text) for text in HUGE_NUMBERS),
         *(("buildspec.yml", text) for text in BUILDSPECS_OF_THE_WRONG_SHAPE),
+        # A patch target's kind looked up in a table must be a string first (unhashable).
+        *(
+            (
+                "kustomization.yaml",
+                f"resources: [pod.yaml]\npatches:\n  - path: p.yaml\n"
+                f"    target: {{kind: {kind}}}\n",
+            )
+            for kind in ("[]", "{a: b}", "[Deployment]")
+        ),
     ],
 )
 def test_documents_of_the_wrong_shape_never_crash_a_rule(tmp_path, name, text):

@@ -177,7 +177,8 @@ def _log_destinations(resource: Resource) -> Iterator[Any]:
     elif resource.type == "AWS::ElasticLoadBalancingV2::LoadBalancer":
         attributes = props.get("LoadBalancerAttributes")
         for attribute in attributes if isinstance(attributes, list) else []:
-            if isinstance(attribute, dict) and attribute.get("Key") in _ELB_LOG_BUCKETS:
+            key = attribute.get("Key") if isinstance(attribute, dict) else None
+            if isinstance(key, str) and key in _ELB_LOG_BUCKETS:
                 yield attribute.get("Value")
 
 

@@ -38,9 +38,9 @@ def json_patch_targets(directory: str, kustomization: dict) -> dict[str, tuple[P
 
 def patch_target(target: Any) -> PatchTarget | None:
     """The object a patch entry's `target` names; None without one, or of a kind not known."""
-    if not isinstance(target, dict) or target.get("kind") not in API_VERSIONS:
+    kind = target.get("kind") if isinstance(target, dict) else None
+    if not isinstance(kind, str) or kind not in API_VERSIONS:  # any YAML value may stand there
         return None
-    kind = target["kind"]
     group, version = (target.get(key) for key in ("group", "version"))
     if isinstance(version, str) and version:
         api_version = f"{group}/{version}" if isinstance(group, str) and group else version
