@@ -313,3 +313,12 @@ def test_importing_the_cli_loads_no_pack_and_no_parser(tmp_path):
     modules = set(done.stdout.split())
     assert not modules & all_pack_modules()
     assert not top_level(modules) & {*HEAVY, "jsonpath_ng", "dockerfile_parse"}
+
+
+def test_a_kubernetes_scan_without_a_cache_loads_no_openssl(tmp_path):
+    """A pod's LimitRange look-up reads its file through a memoized look-up, which digested
+    the bytes (importing hashlib) for a recording no cache would ever take."""
+    write_file(tmp_path, "k8s/pod.yaml", POD)
+    modules = imported_by(tmp_path, "scan", "k8s")
+    assert "guardlint.documents.limit_ranges" in modules  # the look-up ran
+    assert not modules & {"hashlib", "_hashlib"}, sorted(modules & {"hashlib", "_hashlib"})

@@ -69,20 +69,31 @@ def _replay(observations: Observations) -> None:
         _recordings[-1].update(observations)
 
 
+def _observed(
+    recorded: bool, function: Callable[..., Result], args: tuple
+) -> tuple[Result, Observations]:
+    """The call's result and, when a recording is on to take them, its observations: with none
+    on, nothing is recorded (no digest of what it reads), and the answer is kept apart from a
+    recorded call's, which a later recording replays."""
+    if not recorded:
+        return function(*args), {}
+    with recording() as observations:
+        value = function(*args)
+    return value, observations
+
+
 def memoized(maxsize: int) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
     """functools.lru_cache for a function that looks at the file system: each call's
     observations are kept with its result and recorded again on every call it answers."""
 
     def decorate(function: Callable[..., Result]) -> Callable[..., Result]:
         @functools.lru_cache(maxsize=maxsize)
-        def observed(*args: Any) -> tuple[Result, Observations]:
-            with recording() as observations:
-                value = function(*args)
-            return value, observations
+        def observed(recorded: bool, *args: Any) -> tuple[Result, Observations]:
+            return _observed(recorded, function, args)
 
         @functools.wraps(function)
         def wrapper(*args: Any) -> Result:
-            value, observations = observed(*args)
+            value, observations = observed(active(), *args)
             _replay(observations)
             return value
 
@@ -122,10 +133,10 @@ def per_snapshot(function: Callable[..., Result]) -> Callable[..., Result]:
         if not _snapshots:
             return function(*args)
         memory = _snapshots[-1].memory
-        key = (function, args)
+        recorded = active()
+        key = (function, recorded, args)
         if key not in memory:
-            with recording() as observations:
-                memory[key] = function(*args), observations
+            memory[key] = _observed(recorded, function, args)
         value, observations = memory[key]
         _replay(observations)
         return value
