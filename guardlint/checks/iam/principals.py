@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from guardlint.checks.iam.hits import per_deployment, policy_hit
 from guardlint.checks.registry import check
-from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.intrinsics import referenced_id
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.conditions import (
     admits_everything,
@@ -247,12 +247,8 @@ def _written_provider_host(principal: Principal, policy: Policy) -> str | None:
         host = text.split("oidc-provider/", 1)[-1]
         return host.lower().removeprefix("https://")
     template = policy.document.meta.get("template")
-    call = intrinsic(principal.item.raw)
-    if not isinstance(template, Template) or call is None:
-        return None
-    name, argument = call
-    target = argument[0] if name == "Fn::GetAtt" and isinstance(argument, list) else argument
-    if name not in ("Ref", "Fn::GetAtt") or not isinstance(target, str):
+    target = referenced_id(principal.item.raw)
+    if not isinstance(template, Template) or target is None:
         return None
     if template.resource_type(target) != "AWS::IAM::OIDCProvider":
         return None

@@ -1,0 +1,48 @@
+"""Values and keys of another type than the one a reader expects, as the type-confusion sweep
+found them (every node of every fixture replaced by a string, number, boolean, null, list, map
+or deep nesting, each key by a number, boolean, null or list): each case is scanned whole,
+with the findings it holds and no crash (GL002)."""
+
+from __future__ import annotations
+
+from tests.conftest import findings_of, run_scan, write_file
+from tests.hostile.conftest import add_control, assert_control_scanned
+
+CFN_HEADER = "AWSTemplateFormatVersion: '2010-09-09'\n"
+
+
+def test_a_resource_named_by_a_key_that_is_no_string_is_reported_by_its_text(tmp_path):
+    """A check names a resource by a YAML key, here a mapping's, which YAML reads as a number
+    or a boolean: the findings' redaction and printing take text."""
+    text = (
+        f"{CFN_HEADER}Mappings:\n  7: x\n  false: y\n"
+        "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n"
+    )
+    write_file(tmp_path, "template.yaml", text)
+    add_control(tmp_path)
+    result = run_scan(tmp_path)
+    assert sorted((f.resource, f.message) for f in findings_of(result, "CFN028")) == [
+        ("7", "Mapping 7 is not a map."),
+        ("False", "Mapping False is not a map."),
+    ]
+    assert [f.resource for f in findings_of(result, "CFN001")] == ["AWS::S3::Bucket Bucket"]
+    assert_control_scanned(result)
+
+
+def test_a_trusted_provider_named_by_an_empty_getatt_is_judged_by_the_condition(tmp_path):
+    """`Fn::GetAtt: []` names no provider: IAM009 judges the trust by its condition keys."""
+    text = (
+        "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n"
+        "      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n"
+        "          - Effect: Allow\n            Principal:\n"
+        "              Federated: {Fn::GetAtt: []}\n"
+        "            Action: sts:AssumeRoleWithWebIdentity\n"
+        "            Condition:\n              StringLike:\n"
+        "                gitlab.example.com:sub: '*'\n"
+    )
+    write_file(tmp_path, "template.yaml", text)
+    add_control(tmp_path)
+    result = run_scan(tmp_path)
+    (finding,) = findings_of(result, "IAM009")
+    assert "trusts web identities from gitlab.example.com" in finding.message
+    assert_control_scanned(result)
