@@ -58,7 +58,7 @@ def patched_object(operations: YamlSeq) -> YamlMap | None:
             continue
         where = region_of(operation, "path") or region_of(operations, index) or operations.region
         op, path = operation.get("op"), pointer_tokens(operation.get("path"))
-        if path is None:
+        if path is None or not isinstance(op, str):  # a list or map names no operation
             continue
         if op in _SETTING and "value" in operation:
             _set(root, path, operation, where, appended, insert=op == "add")

@@ -46,3 +46,28 @@ def test_a_trusted_provider_named_by_an_empty_getatt_is_judged_by_the_condition(
     (finding,) = findings_of(result, "IAM009")
     assert "trusts web identities from gitlab.example.com" in finding.message
     assert_control_scanned(result)
+
+
+def test_a_json_patch_operation_named_by_a_list_is_no_operation(tmp_path):
+    """An `op` that is a list or map is looked up in no table of operations (unhashable): it
+    is skipped, and the patch's other operations are judged."""
+    write_file(
+        tmp_path,
+        "overlay/kustomization.yaml",
+        "resources: [../base]\npatches:\n  - path: debug.yaml\n"
+        "    target: {kind: Deployment, name: ledger}\n",
+    )
+    write_file(
+        tmp_path,
+        "overlay/debug.yaml",
+        "- op: [add]\n  path: /spec/replicas\n  value: 2\n"
+        "- op: {add: 1}\n  path: /spec/paused\n  value: true\n"
+        "- op: add\n  path: /spec/template/spec/containers/0/securityContext\n"
+        "  value:\n    privileged: true\n",
+    )
+    add_control(tmp_path)
+    result = run_scan(tmp_path)
+    assert [(f.path, f.region.start_line) for f in findings_of(result, "K8S001")] == [
+        ("overlay/debug.yaml", 10)
+    ]
+    assert_control_scanned(result)
