@@ -71,3 +71,22 @@ def test_a_json_patch_operation_named_by_a_list_is_no_operation(tmp_path):
         ("overlay/debug.yaml", 10)
     ]
     assert_control_scanned(result)
+
+
+def test_a_security_group_named_by_a_getatt_of_a_number_is_no_group(tmp_path):
+    """A standalone ingress rule whose GroupId is `Fn::GetAtt: 3` names no group of the
+    template; the groups' own rules are judged as ever."""
+    text = (
+        "Resources:\n  Group:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
+        "      GroupDescription: admin\n      SecurityGroupIngress:\n"
+        "        - {CidrIp: 0.0.0.0/0, IpProtocol: tcp, FromPort: 22, ToPort: 22}\n"
+        "  Ingress:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n"
+        "      GroupId: {Fn::GetAtt: 3}\n"
+        "      CidrIp: 0.0.0.0/0\n      IpProtocol: tcp\n      FromPort: 3389\n      ToPort: 3389\n"
+    )
+    write_file(tmp_path, "template.yaml", text)
+    add_control(tmp_path)
+    result = run_scan(tmp_path)
+    ssh = [(f.rule_id, f.region.start_line) for f in result.findings if f.rule_id == "CFN006"]
+    assert ssh == [("CFN006", 7)]
+    assert_control_scanned(result)

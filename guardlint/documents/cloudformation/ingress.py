@@ -202,13 +202,9 @@ def _inline_rules(template: Template, value: Any) -> Iterator[YamlMap]:
 
 def _group_name(value: Any) -> str | None:
     """The security group a reference names: `!Ref Group`, `!GetAtt Group.GroupId`, `sg-1`."""
-    call = intrinsic(value)
-    if call is None:
+    if intrinsic(value) is None:
         return value.strip() if isinstance(value, str) and value.strip() else None
-    name, arg = call
-    if name == "Fn::GetAtt":
-        arg = arg.split(".")[0] if isinstance(arg, str) else (arg or [None])[0]
-    return arg if name in ("Ref", "Fn::GetAtt") and isinstance(arg, str) else None
+    return referenced_id(value)
 
 
 def _unions(rules: list[_Partial]) -> Iterator[Ingress]:
