@@ -4,9 +4,11 @@ policies no public request reaches whatever they say. Checked against the CloudF
 resource schemas (cfn-lint's): every property there that holds a policy document of IAM's
 grammar, nested ones too (a dotted path: guardlint.documents.iam.embedded), but VPC endpoint
 and API Gateway policies (Principal `*` is their normal form: the network decides who reaches
-them) and those of other grammars: OpenSearch Serverless access policies (rules of their own,
-not statements), Verified Access policies (Cedar). An AWS IoT policy is a document of IAM's
-grammar a device's certificate holds, without a Principal: a policy of its own kind (DEVICE).
+them; an Oracle Database@AWS ODB network's S3, STS and KMS policy documents are endpoint
+policies of this kind) and those of other grammars: OpenSearch Serverless access policies
+(rules of their own, not statements), Verified Access policies (Cedar). An AWS IoT policy is
+a document of IAM's grammar a device's certificate holds, without a Principal: a policy of its
+own kind (DEVICE).
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ _RESOURCE_POLICY_PROPERTY = {
     "AWS::Logs::DeliveryDestination": "DeliveryDestinationPolicy.DeliveryDestinationPolicy",
     "AWS::FSx::S3AccessPointAttachment": "S3AccessPoint.Policy",
     "AWS::Omics::SequenceStore": "S3AccessPolicy",
+    "AWS::DSQL::Cluster": "PolicyDocument",  # JSON text: who may connect to the cluster
 }
 
 # Resource type -> (property, shape of its value, policy kind). A property inside another is

@@ -89,6 +89,8 @@ NARROWED = PUBLIC.replace(
          "FileSystemId: f\n      Policy: DOC"),
         ("AWS::RUM::AppMonitor", "rum:PutRumEvents",
          "Name: m\n      ResourcePolicy: {PolicyDocument: DOC}"),
+        ("AWS::DSQL::Cluster", "dsql:DbConnectAdmin",
+         "DeletionProtectionEnabled: true\n      PolicyDocument: DOC"),
     ],
 )  # fmt: skip
 def test_a_public_resource_policy_of_the_type_is_reported(
