@@ -6,7 +6,6 @@ guardlint.engine.runner, which such a scan does not import."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -82,7 +81,9 @@ class RuleRunner:
         """The rule's hits in the document (run for every rule on every document of its kind:
         the common case asks one set and makes one list)."""
         check = self._checks.get(rule.id) or self.check_for(rule)  # one call fewer, mostly
-        found = _resources_named_in_text(check(document, rule))
+        found = list(check(document, rule))
+        if found:
+            _name_resources_in_text(found)
         if rule.id not in self._adjusted:
             return found
         if rule.id in self.options.severity_overrides:
@@ -95,15 +96,12 @@ class RuleRunner:
         return [hit for hit in adjusted if hit is not None]
 
 
-def _resources_named_in_text(found: Iterable[Hit]) -> list[Hit]:
-    """The hits, each naming its resource in text: a check may name it by a YAML key that is a
-    number, a boolean or null (`1:`), which the findings' makers redact, print and sort as
-    text."""
-    hits = list(found)
+def _name_resources_in_text(hits: list[Hit]) -> None:
+    """Each hit names its resource in text: a check may name it by a YAML key that is a number,
+    a boolean or null (`1:`), which the findings' makers redact, print and sort as text."""
     for hit in hits:
         if type(hit.resource) is not str:
             hit.resource = str(hit.resource)
-    return hits
 
 
 def _by_kind(rules: list[Rule]) -> dict[str, list[Rule]]:
