@@ -49,3 +49,16 @@ def test_policy_templates_are_expanded_and_their_missing_parameters_reported():
     (error,) = sam_errors(function_with({"Policies": [{"SQSPollerPolicy": {}}]}))
     assert error.logical_id == "Fn"
     assert "SQSPollerPolicy" in error.message and "QueueName" in error.message
+
+
+def test_a_translation_times_nothing_for_cloudwatch():
+    """The translator records the time of each step into the Metrics it is given (public
+    API): ours keeps none, so that no translation pays for it."""
+    from samtranslator.metrics.method_decorator import MetricsMethodWrapperSingleton
+
+    events = {
+        "Events": {"Nightly": {"Type": "Schedule", "Properties": {"Schedule": "rate(1 day)"}}}
+    }
+    assert sam_errors(function_with(events)) == []
+    metrics = MetricsMethodWrapperSingleton.get_instance()
+    assert metrics.metrics_cache == {}
