@@ -100,9 +100,9 @@ def _line_by_line(lines: list[str]) -> Iterator[tuple[int, list[LineSecret]]]:
 def _elements_over_lines(lines: list[str], found: dict[int, list[LineSecret]]) -> None:
     """Add to `found` each high-entropy value of a secret-named XML element written on a line
     of its own (`<password>\\n  VALUE\\n</password>`), on that line."""
-    text = "\n".join(lines)
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
-    for name, value, start in element_settings(text):
+    starts: list[int] = []  # each line's offset, worked out at the first element: most have none
+    for name, value, start in element_settings("\n".join(lines)):
+        starts = starts or list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
         index = bisect_right(starts, start) - 1
         column = start - starts[index]
         if any(value in secret.match.value for secret in found.get(index, ())):

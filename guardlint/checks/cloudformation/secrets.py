@@ -206,8 +206,8 @@ def _passwords_passed(document: Document, template: Template) -> dict[str, str]:
     of Db`, by Ref, `!Sub "${X}"` or an Fn::If branch), whatever the parameter is named."""
     passed: dict[str, str] = {}
     for resource, top, container, key, name, item in property_leaves(document):
-        if intrinsic(item) is None:  # most leaves: a literal is no parameter passed on
-            continue
+        if not isinstance(item, dict):  # a literal, no parameter passed on: most leaves
+            continue  # (a leaf that is a map is an intrinsic call: property_leaves)
         password = _holds_password(name)
         if not (password or _names_a_secret(resource, top, name)):
             continue
