@@ -25,6 +25,7 @@ import stat
 from guardlint.parse import recorder
 from guardlint.parse.beneath import resolve_beneath
 from guardlint.parse.descriptors import KeptDescriptors
+from guardlint.parse.kept_reads import KeptReads
 
 READ = "read"  # what guardlint.parse.recorder calls a read_input
 NOT_REGULAR = "not a regular file (a FIFO, socket, device or directory); never read"
@@ -111,9 +112,9 @@ def read_input(path: str, max_bytes: int, root: str | None = None) -> bytes:
     While a recording is on (guardlint.parse.recorder), what it read, or why it could not, is
     recorded."""
     if not recorder.active():
-        return _read_input(path, max_bytes, root)[0]
+        return _read_kept(path, max_bytes, root)
     try:
-        data = _read_input(path, max_bytes, root)[0]
+        data = _read_kept(path, max_bytes, root)
     except InputError as exc:
         recorder.note(READ, path, (max_bytes, root), refusal_state(exc))
         raise
@@ -121,10 +122,37 @@ def read_input(path: str, max_bytes: int, root: str | None = None) -> bytes:
     return data
 
 
+def _read_kept(path: str, max_bytes: int, root: str | None) -> bytes:
+    """_read_input's bytes; inside a scan, those it read there already (kept_reads)."""
+    kept = _kept_reads()
+    if kept is None:
+        return _read_input(path, max_bytes, root)[0]
+    data = kept.get((path, root), max_bytes)
+    if data is None:
+        data = _read_input(path, max_bytes, root)[0]
+        kept.keep((path, root), data)
+    return data
+
+
 def read_scanned_file(path: str, max_bytes: int, root: str) -> tuple[bytes, os.stat_result]:
     """read_input of a file of the scan root, not recorded, with the status fstat gave of the
     file read (the result cache keeps it, to know the file again by input_status)."""
-    return _read_input(path, max_bytes, root)
+    data, info = _read_input(path, max_bytes, root)
+    kept = _kept_reads()
+    if kept is not None:  # for the look-ups of the pods beside it, and its own
+        kept.keep((path, root), data)
+    return data, info
+
+
+def _kept_reads() -> KeptReads | None:
+    """The bytes a scan keeps of what it read (none outside a scan: guardlint.parse.recorder)."""
+    snapshot = recorder.current_snapshot()
+    if snapshot is None:
+        return None
+    kept = snapshot.memory.get(KeptReads)
+    if kept is None:
+        kept = snapshot.memory[KeptReads] = KeptReads()
+    return kept
 
 
 def input_status(path: str, root: str) -> os.stat_result | None:
