@@ -99,9 +99,7 @@ def default_account_automount(document: Document) -> bool | None:
     deployed = builds(document)
     if deployed:  # through each build: its accounts, and those beside the pod as written
         sources = [(kind, directory) for kind, directory in sources if kind == _DIRECTORY]
-    declared: Declared = {}
-    for kind, directory in _within_bounds(sources, root):
-        _merged(declared, _declared_in(kind, directory, root).items())
+    declared = dict(_declared_within_bounds(tuple(sources), root))
     if not path.lower().endswith(_SUFFIXES):  # its own file, whatever its name (`app.yaml.j2`)
         _merged(declared, _declared_in_file(path, root, manifest_signature(path)))
     own = document.meta.get("namespace") or None
@@ -198,7 +196,17 @@ def built_files(
 _DIRECTORY, _KUSTOMIZATION = "directory", "kustomization"
 
 
-def _within_bounds(sources: list[tuple[str, str]], root: str) -> list[tuple[str, str]]:
+@per_snapshot
+def _declared_within_bounds(sources: tuple[tuple[str, str], ...], root: str) -> Declared:
+    """The accounts of the sources within bounds, merged: once per scan for the pods of one
+    directory that no kustomization builds (each asked every directory up again)."""
+    declared: Declared = {}
+    for kind, directory in _within_bounds(sources, root):
+        _merged(declared, _declared_in(kind, directory, root).items())
+    return declared
+
+
+def _within_bounds(sources: Iterable[tuple[str, str]], root: str) -> list[tuple[str, str]]:
     """The sources, nearest first, up to the first that would take the look-up past
     MAX_DIRECTORY_FILES or MAX_DIRECTORY_BYTES: those beyond it are not read."""
     kept: list[tuple[str, str]] = []
