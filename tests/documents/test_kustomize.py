@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from guardlint.documents.kustomize import kustomizations
 from guardlint.documents.kustomize.kustomization_contents import MAX_KUSTOMIZATION_BYTES
 from tests.conftest import findings_of, run_scan, write_file
 
@@ -288,3 +289,23 @@ spec:
         "registry.example.com/sidecar:latest",
         "other:1.0",
     ]
+
+
+def test_the_documents_of_a_file_share_the_kustomizations_above_it(tmp_path, monkeypatch):
+    """Each object of a stream asks for the kustomizations of every directory above its file:
+    they are looked up once per file, and each object is still judged as the patch it is."""
+    asked: list[str] = []
+    real = kustomizations.kustomization_at
+
+    def counted(directory, root):
+        asked.append(directory)
+        return real(directory, root)
+
+    monkeypatch.setattr(kustomizations, "kustomization_at", counted)
+    write_file(
+        tmp_path, "kustomization.yaml", "resources: [base.yaml]\npatches: [{path: patch.yaml}]\n"
+    )
+    write_file(tmp_path, "patch.yaml", "---\n".join([PATCH] * 3))
+    result = run_scan(tmp_path, root=str(tmp_path))
+    assert not any(findings_of(result, rule) for rule in ABSENCE_RULES)
+    assert asked.count(str(tmp_path)) == 1

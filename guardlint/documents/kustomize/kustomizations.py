@@ -32,6 +32,7 @@ from guardlint.documents.kustomize.kustomization_contents import (
 from guardlint.model.documents import Document
 from guardlint.parse.inputs import lies_inside
 from guardlint.parse.located import region_of
+from guardlint.parse.recorder import per_snapshot
 
 _DIRECTIVE_KEYS = ("$patch",)
 _DIRECTIVE_PREFIXES = ("$setElementOrder/", "$retainKeys", "$deleteFromPrimitiveList/")
@@ -98,8 +99,15 @@ def _kustomizations_above(document: Document) -> tuple[str, list[tuple[str, Kust
     source = document.source
     if source is None:
         return "", []
-    path = os.path.normpath(os.path.abspath(source.path))
-    root = os.path.abspath(source.root) if source.root is not None else None
+    return _kustomizations_of(source.path, source.root)
+
+
+@per_snapshot  # the documents of a file share it (a List's items, a stream's objects)
+def _kustomizations_of(
+    file_path: str, file_root: str | None
+) -> tuple[str, list[tuple[str, Kustomization]]]:
+    path = os.path.normpath(os.path.abspath(file_path))
+    root = os.path.abspath(file_root) if file_root is not None else None
     directories = directories_up(os.path.dirname(path), root)
     return path, [(directory, kustomization_at(directory, root)) for directory in directories]
 
