@@ -64,19 +64,21 @@ def scan_lines(lines: Iterable[str], yaml: bool = False) -> Iterator[LineSecret]
     `g`): a secret only the decoded text shows is located on the raw string that spells it. In
     `yaml` text, so is a double-quoted scalar written over several lines, read whole."""
     lines = list(lines)
-    found = dict(_line_by_line(lines))
-    _elements_over_lines(lines, found)
+    text = "\n".join(lines)
+    found = dict(_line_by_line(lines, text))
+    _elements_over_lines(lines, text, found)
     if yaml:
-        for scalar in multiline_double_quoted("\n".join(lines)):
+        for scalar in multiline_double_quoted(text):
             _read_whole(lines, scalar, found)
     for index in sorted(found):
         yield from found[index]
 
 
-def _line_by_line(lines: list[str]) -> Iterator[tuple[int, list[LineSecret]]]:
-    """(0-based index, the secrets of that line) of each line that holds one."""
+def _line_by_line(lines: list[str], text: str) -> Iterator[tuple[int, list[LineSecret]]]:
+    """(0-based index, the secrets of that line) of each line (`text`: the lines joined) that
+    holds one."""
     decoded_lines: dict[int, DecodedLine] = {}
-    if "\\" in "".join(lines):  # only a backslash spells a character: most files have none
+    if "\\" in text:  # only a backslash spells a character: most files have none
         decoded_lines = {
             i: d for i, line in enumerate(lines) if (d := decode_strings(line)) is not None
         }
@@ -97,11 +99,11 @@ def _line_by_line(lines: list[str]) -> Iterator[tuple[int, list[LineSecret]]]:
             yield index, secrets + decoded
 
 
-def _elements_over_lines(lines: list[str], found: dict[int, list[LineSecret]]) -> None:
+def _elements_over_lines(lines: list[str], text: str, found: dict[int, list[LineSecret]]) -> None:
     """Add to `found` each high-entropy value of a secret-named XML element written on a line
-    of its own (`<password>\\n  VALUE\\n</password>`), on that line."""
-    starts: list[int] = []  # each line's offset, worked out at the first element: most have none
-    for name, value, start in element_settings("\n".join(lines)):
+    of its own (`<password>\\n  VALUE\\n</password>`), on that line (`text`: the lines joined)."""
+    starts: list[int] = []  # where each line starts, once an element is found (few files)
+    for name, value, start in element_settings(text):
         starts = starts or list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
         index = bisect_right(starts, start) - 1
         column = start - starts[index]
