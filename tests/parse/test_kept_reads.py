@@ -11,17 +11,10 @@ from guardlint.parse import inputs
 from guardlint.parse.kept_reads import KeptReads
 from guardlint.parse.recorder import snapshot
 from tests.conftest import findings_of, run_scan, write_file
+from tests.hostile.test_helm_lookups import ACCOUNT, DEPLOYMENT
 
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  template:
-    spec:
-      containers:
-        - {name: web, image: nginx:1.27}
----
+# A LimitRange beside the pod in its own file, which fills in the container's resources.
+LIMITS = """\
 apiVersion: v1
 kind: LimitRange
 metadata: {name: limits, namespace: shop}
@@ -30,12 +23,6 @@ spec:
     - type: Container
       default: {cpu: 500m, memory: 256Mi}
       defaultRequest: {cpu: 100m, memory: 64Mi}
-"""
-ACCOUNT = """\
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: default, namespace: shop}
-automountServiceAccountToken: false
 """
 SERVICE = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n"
 
@@ -58,7 +45,8 @@ def test_a_pods_lookups_read_no_manifest_the_scan_read(tmp_path, reads):
     """K8S018 reads the ServiceAccounts of the pod's directory (its own file and its siblings,
     before and after their own scan), K8S011 the LimitRanges of the pod's file: each file is
     read once, and what they read still counts."""
-    for name, text in (("a.yaml", SERVICE), ("b.yaml", DEPLOYMENT), ("c.yaml", ACCOUNT)):
+    pod = DEPLOYMENT + "---\n" + LIMITS
+    for name, text in (("a.yaml", SERVICE), ("b.yaml", pod), ("c.yaml", ACCOUNT)):
         write_file(tmp_path, name, text)
     result = run_scan(tmp_path, root=str(tmp_path))
     assert not findings_of(result, "K8S018") and not findings_of(result, "K8S011")
