@@ -162,6 +162,10 @@ VPC_ONLY_PROPERTY = {
 # settings", S3 User Guide, access-points-bpa-settings). A VPC Lattice auth policy judges
 # requests from the VPCs of its service network only, where Principal `*` is the documented
 # form (as a VPC endpoint's).
+# Aurora DSQL refuses to attach a cluster policy that grants public access ("Aurora DSQL will
+# block you from creating or modifying the policy until [it] is ... deemed non-public", Aurora
+# DSQL User Guide, rbp-block-public-access; no setting turns that off): such a template fails
+# to deploy rather than opening the cluster.
 NEVER_PUBLIC = frozenset(
     {
         "AWS::FSx::S3AccessPointAttachment",
@@ -174,5 +178,6 @@ NEVER_PUBLIC = frozenset(
         "AWS::S3Tables::TableBucketPolicy",
         "AWS::S3Tables::TablePolicy",
         "AWS::S3Vectors::VectorBucketPolicy",
+        "AWS::DSQL::Cluster",
     }
 )

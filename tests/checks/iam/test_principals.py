@@ -15,7 +15,6 @@ EXPECTED_LINES = {
     ("IAM005", "bad-logs-destination"): [16],
     ("IAM005", "bad-trust-json-block"): [14],
     ("IAM005", "bad-trust-json-string"): [8],
-    ("IAM005", "bad-dsql-cluster"): [14],
     ("IAM009", "bad"): [7],
     ("IAM009", "bad-github-any-repo"): [17],
     ("IAM009", "bad-gitlab-any-group"): [17],

@@ -89,8 +89,6 @@ NARROWED = PUBLIC.replace(
          "FileSystemId: f\n      Policy: DOC"),
         ("AWS::RUM::AppMonitor", "rum:PutRumEvents",
          "Name: m\n      ResourcePolicy: {PolicyDocument: DOC}"),
-        ("AWS::DSQL::Cluster", "dsql:DbConnectAdmin",
-         "DeletionProtectionEnabled: true\n      PolicyDocument: DOC"),
     ],
 )  # fmt: skip
 def test_a_public_resource_policy_of_the_type_is_reported(
@@ -177,6 +175,20 @@ def test_a_policy_of_storage_s3_never_opens_to_the_public_is_read(
     )
     resources = f"  Store:\n    Type: {resource_type}\n    Properties:\n      " + (
         properties.replace("DOC", document) + "\n"
+    )
+    assert [rule for rule, _ in _template(tmp_path, resources)] == ["IAM002"]
+
+
+def test_a_dsql_cluster_policy_is_read_and_never_public(tmp_path):
+    """Aurora DSQL refuses a cluster policy that grants public access (block public access,
+    always on): Principal `*` opens nothing, but `dsql:*` to everyone is every action."""
+    document = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"},'
+        ' "Action": "dsql:*", "Resource": "*"}]}'
+    )
+    resources = (
+        "  Ledger:\n    Type: AWS::DSQL::Cluster\n    Properties:\n"
+        f"      PolicyDocument: '{document}'\n"
     )
     assert [rule for rule, _ in _template(tmp_path, resources)] == ["IAM002"]
 
