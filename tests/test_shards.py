@@ -75,6 +75,30 @@ def test_merged_slices_equal_the_whole_scan_json(tmp_path):
     assert expected["summary"]["skip_reasons"]["directories"] == {"dependencies": 12}
 
 
+def test_a_chart_s_broken_helpers_is_one_parse_error_in_the_merged_slices(tmp_path):
+    """The GL001 is the work of _helpers.tpl's own slice: no slice reports it twice, none
+    drops it, and the templates it refuses are counted in theirs."""
+    root = tmp_path / "repo"
+    write_file(root / "chart", "Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    write_file(
+        root / "chart/templates", "_helpers.tpl", '{{ define "web.x" }}{{ nope }}{{ end }}\n'
+    )
+    for n in range(9):
+        write_file(root / "chart/templates", f"pod{n}.yaml", "kind: Pod\n")
+    whole = tmp_path / "whole.json"
+    run_cli("scan", str(root), "-f", "json", "-o", str(whole), "-q")
+    merged = tmp_path / "merged.json"
+    result = run_cli("merge", *_sliced_reports(tmp_path, root, "json", 3), "-o", str(merged))
+    assert result.exit_code == 0, result.output
+    expected, joined = json.loads(whole.read_text()), json.loads(merged.read_text())
+    for report in (expected, joined):
+        report["summary"].pop("duration_seconds")
+    assert joined == expected
+    [error] = expected["findings"]
+    assert (error["rule_id"], error["path"]) == ("GL001", "chart/templates/_helpers.tpl")
+    assert expected["summary"]["skip_reasons"]["files"]["helm-refused"] == 9
+
+
 def test_every_file_is_in_exactly_one_slice_and_a_new_file_moves_no_other(tmp_path):
     root = _tree(tmp_path)
     slices = [{f.rel_path for f in discover([str(root)], str(root), shard=Shard(k, 3)).files}

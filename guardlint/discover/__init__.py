@@ -7,7 +7,8 @@ whatever its text, so a broken one is reported. YAML/JSON files whose content mi
 drops YAML/JSON that cannot be any of our kinds without parsing it. Under a Helm chart's
 templates/, a YAML/JSON name that is no partial (`_helpers.yaml`) is a manifest as Helm
 renders it, judged where no value changes that (guardlint.parse.helm_templates); every other
-file there is skipped (`_helpers.tpl`, `NOTES.txt`). A template for substitution
+file there (`_helpers.tpl`, `NOTES.txt`) is of the kind HELM_SUPPORT, judged only for whether
+Helm refuses its chart for it, and otherwise skipped. A template for substitution
 (`deploy.yaml.j2`, guardlint.parse.substitution) has the kind of the file it becomes. A CDK
 cloud assembly's asset folders and files without templates are skipped
 (guardlint.parse.cdk_assembly).
@@ -40,6 +41,7 @@ from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, As
 from guardlint.parse.helm_charts import (
     HELM_IGNORED,
     HELM_REFUSED,
+    HELM_SUPPORT,
     HELM_TEMPLATE,
     below_chart_templates,
 )
@@ -323,13 +325,12 @@ class _Walker:
             return self._skip(item, False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
         kind = kind_by_name(name) or self.named_kind or self._assembly_template(item, name)
         if item.in_templates and not _chart_manifest(name, kind):
-            return self._skip(item, False, HELM_TEMPLATE)
-        if kind is None:
+            kind = HELM_SUPPORT  # judged only for whether Helm refuses its chart for it
+        elif kind is None:
             return self._skip(item, False, NOT_IAC_NAME)
-        reason = self._cdk_reason(item, name, is_dir=False)
-        if reason:
+        elif reason := self._cdk_reason(item, name, is_dir=False):
             return self._skip(item, False, reason)
-        template = template_of(name) is not None
+        template = kind != HELM_SUPPORT and template_of(name) is not None
         listed = self.statuses and item.entry is not None and not (is_link or item.through_link)
         status = listed_status(item.entry) if listed else None  # type: ignore[arg-type]
         chart_template = item.in_templates

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from guardlint.parse.helm_charts import HELM_SUPPORT
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.substitution import TEMPLATE_SUFFIXES, filled_name
 
@@ -38,8 +39,9 @@ PRE_COMMIT_FILES = rf"(?i)(?:^|/)(?:{_NAMES})\Z"
 
 
 # The kinds of document a file of a kind by name holds, where the name alone decides them: a
-# Dockerfile is one `dockerfile` document. A YAML or JSON file's are known once it is parsed.
-DOCUMENT_KINDS_BY_NAME = {"dockerfile": frozenset({"dockerfile"})}
+# Dockerfile is one `dockerfile` document, a chart's `_helpers.tpl` none. A YAML or JSON file's
+# are known once it is parsed.
+DOCUMENT_KINDS_BY_NAME = {"dockerfile": frozenset({"dockerfile"}), HELM_SUPPORT: frozenset()}
 
 
 def kind_by_name(name: str) -> str | None:

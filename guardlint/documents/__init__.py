@@ -15,7 +15,7 @@ from guardlint.model.documents import (
     Document,
     SourceFile,
 )
-from guardlint.parse.helm_charts import HELM_IGNORED, HELM_REFUSED, HELM_TEMPLATE
+from guardlint.parse.helm_charts import HELM_IGNORED, HELM_REFUSED, HELM_SUPPORT, HELM_TEMPLATE
 from guardlint.parse.helm_template_set import (
     LEFT_OUT,
     REFUSED,
@@ -155,8 +155,7 @@ def _unfilled_template(source: SourceFile, lines: list[str], error: ParseError) 
     return bool(error.line) and fails_at_placeholder(lines, error.line, tags_only=True)
 
 
-# The GL001 of the chart's template whose parse error Helm reports, rendering none of the
-# chart's templates.
+# The GL001 of the chart's file whose parse error Helm reports.
 _REFUSED = (
     "text/template cannot parse this template ({}), so Helm renders none of this chart's templates"
 )
@@ -173,9 +172,31 @@ def _unrendered(source: SourceFile) -> str | None:
     return unrendered.get(state, HELM_TEMPLATE) if state != UNDEFINED else None
 
 
+def _refused_here(source: SourceFile) -> ParsedFile | None:
+    """The GL001 of a chart's file whose parse error Helm reports, rendering none of the
+    chart's templates; None for any other file."""
+    found = None if source.root is None else reported_refusal(source.path, source.root)
+    if found is None:
+        return None
+    return ParsedFile(
+        source, UNPARSABLE, error=ParseError(_REFUSED.format(found.reason), found.line)
+    )
+
+
+def _chart_support_file(source: SourceFile) -> ParsedFile:
+    """A file of a chart's templates/ Helm renders as no manifest (`_helpers.tpl`, NOTES.txt,
+    a partial), never read as one: a GL001 where it is the file whose parse error Helm
+    reports, else skipped as a Helm template."""
+    state = None if source.root is None else template_state(source.path, source.root)
+    refused = _refused_here(source) if state == REPORTED else None
+    return refused or ParsedFile(source, SKIPPED, skip_reason=HELM_TEMPLATE)
+
+
 def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
     """Read and parse one file. Never raises: failures come back as an UNPARSABLE status."""
     source.max_bytes = max_bytes  # the files it depends on are read within it too
+    if source.kind == HELM_SUPPORT:
+        return _chart_support_file(source)
     try:
         text = _read(source, max_bytes)
     except ParseError as exc:
@@ -185,11 +206,8 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     # Helm leaves it out or refuses its chart.
     judged = static_texts(text) if source.chart_template else [text]
     unrendered = _unrendered(source) if source.chart_template else None
-    if unrendered == HELM_REFUSED and source.root is not None:
-        found = reported_refusal(source.path, source.root)
-        if found is not None:  # the template whose parse error Helm reports
-            error = ParseError(_REFUSED.format(found.reason), found.line)
-            return ParsedFile(source, UNPARSABLE, error=error)
+    if unrendered == HELM_REFUSED and (refused := _refused_here(source)) is not None:
+        return refused
     if judged is None or unrendered:
         return ParsedFile(source, SKIPPED, skip_reason=unrendered or HELM_TEMPLATE)
     if source.kind == "structured" and not (

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from guardlint.model.documents import Region, SourceFile
+from guardlint.parse.helm_charts import HELM_SUPPORT
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import located_copy, region_of
 from guardlint.parse.text import ParseError
@@ -23,6 +24,7 @@ _STRUCTURED_KINDS = frozenset(
 _KINDS_BY_SOURCE = {
     "dockerfile": frozenset({"dockerfile"}),
     "appspec": frozenset({"appspec", "ecs-service"}),
+    HELM_SUPPORT: frozenset(),  # never parsed as documents
 }
 
 

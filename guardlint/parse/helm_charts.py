@@ -14,6 +14,11 @@ HELM_TEMPLATE = "helm-template"
 HELM_IGNORED = "helm-ignored"
 # That of a template of a chart Helm refuses to render (guardlint.parse.helm_template_set).
 HELM_REFUSED = "helm-refused"
+# The discovery kind of a file of a chart's templates/ Helm parses but renders as no manifest
+# (`_helpers.tpl`, `NOTES.txt`, a partial): judged only for whether text/template refuses it,
+# which refuses its chart (a GL001 there, where Helm reports it); skipped as HELM_TEMPLATE
+# otherwise, as discovery counted it before.
+HELM_SUPPORT = "helm-support"
 # A chart's templates/ directory is one of this name beside a file of that name.
 _CHART_TEMPLATES, _CHART_FILE = "templates", "Chart.yaml"
 

@@ -54,8 +54,9 @@ def test_a_define_of_a_template_s_name_added_to_helpers_analyses_the_template_ag
     write_file(tree / "chart/templates", "_helpers.tpl", HELPERS + replacing)
     after, scanned = rescan(tree, cache, analysed)
     assert "K8S001" not in rules_of(after, "chart/templates/pod.yaml")
-    assert scanned == ["chart/templates/pod.yaml"]
-    write_file(tree / "chart/templates", "_helpers.tpl", HELPERS)
+    judged = ["chart/templates/_helpers.tpl", "chart/templates/pod.yaml"]
+    assert scanned == judged
+    write_file(tree / "chart/templates", "_helpers.tpl", HELPERS)  # its own verdict kept
     assert rescan(tree, cache, analysed) == (before, ["chart/templates/pod.yaml"])
 
 
@@ -75,14 +76,19 @@ def test_a_define_of_an_account_s_file_name_analyses_the_pods_beside_it_again(tm
     write_file(tree / "chart/templates", "_helpers.tpl", HELPERS + replacing)
     after, scanned = rescan(tree, cache, analysed)
     assert "K8S018" in rules_of(after, "chart/templates/app.yaml")
-    assert sorted(scanned) == ["chart/templates/app.yaml", "chart/templates/sa.yaml"]
+    assert scanned == [
+        f"chart/templates/{name}" for name in ("_helpers.tpl", "app.yaml", "sa.yaml")
+    ]
 
 
 def _pod_left_undeployed(tmp_path, analysed, where: str, name: str, texts: tuple[str, str]):
     """A chart's privileged pod.yaml, judged; then the file `where/name` (below the chart) is
     written as texts[1], which makes Helm deploy no pod.yaml, whose cached finding no longer
-    holds; then as texts[0] again, and the finding is back."""
+    holds; then as texts[0] again, and the finding is back. The file is judged when changed
+    where it is one of the chart's templates (whether it is the one Helm reports)."""
     tree, cache = tmp_path / "t", tmp_path / "cache"
+    judged = [f"chart/{where}/{name}"] if where == "templates" else []
+    judged.append("chart/templates/pod.yaml")
     write_file(tree / "chart", "Chart.yaml", CHART)
     write_file(tree / "chart/templates", "pod.yaml", PRIVILEGED_POD)
     write_file(tree / "chart" / where, name, texts[0])
@@ -91,8 +97,8 @@ def _pod_left_undeployed(tmp_path, analysed, where: str, name: str, texts: tuple
     write_file(tree / "chart" / where, name, texts[1])
     after, scanned = rescan(tree, cache, analysed)
     assert not rules_of(after, "chart/templates/pod.yaml")
-    assert scanned == ["chart/templates/pod.yaml"]
-    write_file(tree / "chart" / where, name, texts[0])
+    assert scanned == judged
+    write_file(tree / "chart" / where, name, texts[0])  # its own verdict kept
     assert rescan(tree, cache, analysed) == (before, ["chart/templates/pod.yaml"])
 
 
@@ -124,3 +130,26 @@ def test_the_template_helm_reports_moves_when_a_file_it_parses_first_breaks(tmp_
     assert "GL001" not in rules_of(after, "chart/templates/a.yaml")
     assert "GL001" in rules_of(after, "chart/templates/z.yaml")
     assert "chart/templates/a.yaml" in scanned
+
+
+def test_fixing_a_broken_helpers_file_drops_its_parse_error_and_judges_the_templates_again(
+    tmp_path, analysed
+):
+    """The GL001 is _helpers.tpl's own (its line moves with its text); pod.yaml, unchanged, is
+    counted while the chart is refused and judged once it is not."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree / "chart", "Chart.yaml", CHART)
+    write_file(tree / "chart/templates", "pod.yaml", PRIVILEGED_POD)
+    write_file(tree / "chart/templates", "_helpers.tpl", HELPERS + "{{ nope }}\n")
+    before, _ = rescan(tree, cache, analysed)
+    assert rules_of(before) == {"GL001"} and rules_of(before, "chart/templates/_helpers.tpl")
+    write_file(tree / "chart/templates", "_helpers.tpl", "\n" + HELPERS + "{{ nope }}\n")
+    moved, scanned = rescan(tree, cache, analysed)
+    assert [finding[2] for finding in moved] != [finding[2] for finding in before]
+    assert scanned == ["chart/templates/_helpers.tpl"]
+    write_file(tree / "chart/templates", "_helpers.tpl", HELPERS)
+    after, scanned = rescan(tree, cache, analysed)
+    assert "GL001" not in rules_of(after) and "K8S001" in rules_of(
+        after, "chart/templates/pod.yaml"
+    )
+    assert scanned == ["chart/templates/_helpers.tpl", "chart/templates/pod.yaml"]
