@@ -61,17 +61,22 @@ def _tree(tmp_path: Path) -> Path:
     return root
 
 
-def test_merged_slices_equal_the_whole_scan_json(tmp_path):
-    root = _tree(tmp_path)
+def _merged_equals_whole_json(tmp_path: Path, root: Path, count: int) -> dict:
+    """The JSON report of `root` scanned whole, which `count` slices of it merge into."""
     whole = tmp_path / "whole.json"
     run_cli("scan", str(root), "-f", "json", "-o", str(whole), "-q")
     merged = tmp_path / "merged.json"
-    result = run_cli("merge", *_sliced_reports(tmp_path, root, "json", 4), "-o", str(merged))
+    result = run_cli("merge", *_sliced_reports(tmp_path, root, "json", count), "-o", str(merged))
     assert result.exit_code == 0, result.output
     expected, joined = json.loads(whole.read_text()), json.loads(merged.read_text())
     for report in (expected, joined):
         report["summary"].pop("duration_seconds")
     assert joined == expected
+    return expected
+
+
+def test_merged_slices_equal_the_whole_scan_json(tmp_path):
+    expected = _merged_equals_whole_json(tmp_path, _tree(tmp_path), 4)
     assert expected["summary"]["skip_reasons"]["directories"] == {"dependencies": 12}
 
 
@@ -85,15 +90,7 @@ def test_a_chart_s_broken_helpers_is_one_parse_error_in_the_merged_slices(tmp_pa
     )
     for n in range(9):
         write_file(root / "chart/templates", f"pod{n}.yaml", "kind: Pod\n")
-    whole = tmp_path / "whole.json"
-    run_cli("scan", str(root), "-f", "json", "-o", str(whole), "-q")
-    merged = tmp_path / "merged.json"
-    result = run_cli("merge", *_sliced_reports(tmp_path, root, "json", 3), "-o", str(merged))
-    assert result.exit_code == 0, result.output
-    expected, joined = json.loads(whole.read_text()), json.loads(merged.read_text())
-    for report in (expected, joined):
-        report["summary"].pop("duration_seconds")
-    assert joined == expected
+    expected = _merged_equals_whole_json(tmp_path, root, 3)
     [error] = expected["findings"]
     assert (error["rule_id"], error["path"]) == ("GL001", "chart/templates/_helpers.tpl")
     assert expected["summary"]["skip_reasons"]["files"]["helm-refused"] == 9
