@@ -154,3 +154,19 @@ def test_merge_refuses_what_it_cannot_join(tmp_path):
         assert result.exit_code == 2, (message, result.output)
         assert message in result.output, result.output
         assert not (tmp_path / "out.sarif").exists()
+
+
+def test_a_chart_s_file_a_compose_file_names_is_judged_by_its_own_slice_alone(tmp_path):
+    """A broken Dockerfile among a chart's templates, named by Compose files in every slice
+    (no IaC name: each slice judges what it names): Helm's refusal is its own GL001, once."""
+    root = tmp_path / "repo"
+    write_file(root / "chart", "Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    write_file(root / "chart/templates", "image.tpl", "FROM alpine:3.20\n{{ nope }}\n")
+    write_file(root / "chart/templates", "pod.yaml", "kind: Pod\n")
+    build = "services:\n  a:\n    build: {context: ../chart/templates, dockerfile: image.tpl}\n"
+    for n in range(6):
+        write_file(root / "app", f"compose{n}.yaml", build)
+    expected = _merged_equals_whole_json(tmp_path, root, 3)
+    errors = [f["path"] for f in expected["findings"] if f["rule_id"] == "GL001"]
+    assert errors == ["chart/templates/image.tpl"]
+    assert expected["summary"]["files"]["unparsable"] == 1

@@ -325,6 +325,8 @@ class _Walker:
             return self._skip(item, False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
         kind = kind_by_name(name) or self.named_kind or self._assembly_template(item, name)
         if item.in_templates and not _chart_manifest(name, kind):
+            if self.named_kind is not None:  # named by a file: judged by its own slice alone
+                return self._skip(item, False, HELM_TEMPLATE)
             kind = HELM_SUPPORT  # judged only for whether Helm refuses its chart for it
         elif kind is None:
             return self._skip(item, False, NOT_IAC_NAME)
