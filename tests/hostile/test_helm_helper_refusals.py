@@ -85,3 +85,13 @@ def test_a_suppression_comment_in_the_refused_file_suppresses_nothing(tmp_path):
     write_file(tmp_path / "chart/templates", "_helpers.tpl", ignore + BROKEN)
     [error] = findings_of(run_scan(tmp_path, root=str(tmp_path)), "GL001")
     assert error.suppression is None and error.region.start_line == 6
+
+
+def test_a_file_past_the_size_limit_is_never_read_as_one_to_parse(tmp_path):
+    """A `_helpers.tpl` larger than --max-file-size is no GL001 for its size: only the
+    template set's look reads it, within its own bounds."""
+    helpers = HELPERS + "{{/* padding */}}\n" * 200
+    _privileged(tmp_path, {"templates/pod.yaml": PRIVILEGED_POD, "templates/_helpers.tpl": ""})
+    write_file(tmp_path / "chart/templates", "_helpers.tpl", helpers)
+    result = run_scan(tmp_path, root=str(tmp_path), max_bytes=1000)
+    assert not _refusals(result) and findings_of(result, "K8S001")
