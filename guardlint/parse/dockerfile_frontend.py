@@ -36,7 +36,8 @@ INSTRUCTIONS = frozenset(
 )
 _IMAGE = re.compile(r"(?:docker\.io/)?docker/dockerfile(?:-upstream)?(?::([\w.-]+))?")
 _NEWEST = frozenset({None, "1", "latest", "labs", "1-labs", "master", "master-labs"})
-_VERSION = re.compile(r"1\.(\d+)(?:\.\d+)?(-labs)?")
+# ASCII digits, a few: int() reads no other tag, and refuses thousands of digits.
+_VERSION = re.compile(r"1\.([0-9]{1,9})(?:\.[0-9]+)?(-labs)?")
 _SPACED_FROM = 16  # docker/dockerfile 1.16.0
 _HEREDOCS_FROM = 4  # docker/dockerfile 1.4.0 (1.3.0-labs)
 _EVERY_READING = (Heredocs.SPACED, Heredocs.TIGHT, Heredocs.NONE)

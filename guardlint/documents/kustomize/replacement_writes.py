@@ -22,6 +22,7 @@ from guardlint.documents.kustomize.replacements import (
 )
 from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap, region_of
+from guardlint.parse.scalars import whole_number
 
 _INTEGER = re.compile(r"[-+]?[0-9]+")
 _BOOLEANS = {"true": True, "True": True, "TRUE": True,
@@ -180,7 +181,8 @@ def created_value(value: Any) -> Any:
     if value in _BOOLEANS:
         return _BOOLEANS[value]
     if _INTEGER.fullmatch(value):
-        return int(value)
+        number = whole_number(value)  # None past int()'s 4,300 digits: not known how Go reads it
+        return NOT_KNOWN if number is None else number
     return NOT_KNOWN if value.lower() in _SPECIAL or _is_number(value) else value
 
 

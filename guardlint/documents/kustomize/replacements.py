@@ -224,6 +224,8 @@ def _token(part: str) -> Token | None:
         return Token(every=True)
     if not part or "[" in part or "]" in part:
         return None
-    if part.isdigit():  # an index of a list, a key of a map
-        return Token(key=part, index=int(part)) if int(part) <= MAX_INDEX else None
+    if part.isascii() and part.isdigit():  # an index of a list, a key of a map ('²' a key only)
+        significant = part.lstrip("0") or "0"  # int() refuses thousands of digits
+        index = int(significant) if len(significant) <= len(str(MAX_INDEX)) else MAX_INDEX + 1
+        return Token(key=part, index=index) if index <= MAX_INDEX else None
     return Token(key=part)
