@@ -308,6 +308,11 @@ def split_flags(arguments: str) -> tuple[dict[str, list[str]], str]:
     return flags, rest[position:].strip()
 
 
+# A `\ud800` escape no other completes: BuildKit's Go decoder reads it as U+FFFD, and no UTF-8
+# encoder (RE2's searches, the reports) takes it as it is.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _json_array(text: str) -> list[str] | None:
     if not text.startswith("["):
         return None
@@ -316,7 +321,7 @@ def _json_array(text: str) -> list[str] | None:
     except ValueError:
         return None
     if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed):
-        return parsed
+        return [_LONE_SURROGATE.sub("\ufffd", item) for item in parsed]
     return None
 
 
