@@ -228,6 +228,7 @@ def in_order(
         return
     # Imported here: a small scan (pre-commit on one file) never pays for them.
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # This process is one of the `jobs`: a worker of its own would cost a warm-up (the
     # libraries rules load lazily, pages copied on write) and the pickling of its results.
@@ -251,15 +252,24 @@ def in_order(
         executor = ProcessPoolExecutor(
             max_workers=jobs - 1, mp_context=context, initializer=_init_worker, initargs=(work,)
         )
+        broken = False
         try:
             pooled = _shared_with_pool(executor, work, items, chunks, jobs - 1, warmed)
             for result in pooled:
                 remaining -= 1
                 yield result
                 collect_garbage()
+        except BrokenProcessPool:
+            broken = True
+            raise
         finally:
             # Finished once the last result is in (a caller that takes no more than it needs
             # closes the generator at that yield): stop the workers and wait for them.
-            # Interrupted, abandoned or a worker died: drop the queued chunks, do not wait.
+            # Interrupted or abandoned: drop the queued chunks, do not wait. A worker died: the
+            # pool's manager thread is already ending it (it terminates and joins the other
+            # workers), so wait for that thread. Left running, it closed its wake-up pipe while
+            # the interpreter's exit hook (concurrent.futures.process._python_exit, which
+            # takes no lock) was writing to it: "OSError: [Errno 9] Bad file descriptor" on
+            # stderr, about one run in 200.
             finished = remaining == 0
-            executor.shutdown(wait=finished, cancel_futures=not finished)
+            executor.shutdown(wait=finished or broken, cancel_futures=not finished)

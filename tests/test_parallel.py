@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import multiprocessing
 import os
-import select
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -35,7 +28,7 @@ from guardlint.parallel import (
 )
 from guardlint.parse.text import DEFAULT_MAX_BYTES
 from guardlint.rulebook import load_rulebook
-from tests.conftest import FIXTURES, ROOT, write_file
+from tests.conftest import FIXTURES, write_file
 
 DOCKERFILE = """FROM python:3.12
 ENV AWS_ACCESS_KEY_ID=AKIAZ3MSJV2WKNX7PLQE
@@ -322,76 +315,3 @@ def test_templates_that_run_bandit_or_the_sam_translator_are_kept_together(
     found = discover([str(tmp_path)], str(tmp_path))
     together = worker_plan(found.files, runner.rules, DEFAULT_MAX_BYTES).together
     assert sorted(found.files[index].rel_path for index in together) == expected
-
-
-def _square(number: int) -> int:
-    return number * number
-
-
-def test_a_pool_whose_every_result_was_taken_is_shut_down_and_joined_when_closed():
-    """The cached scan takes exactly as many results as it scans files, then closes the pool's
-    generator at its last result. That was a shutdown without waiting: the command's os._exit
-    could come before the workers were told to stop, and they waited for work forever."""
-    results = in_order(_square, list(range(50)), jobs=2)
-    taken = [next(results) for _ in range(50)]
-    results.close()
-    assert taken == [n * n for n in range(50)]
-    assert multiprocessing.active_children() == []
-
-
-def terminated_while_idle(number: int) -> int:
-    """Work whose worker is sent SIGTERM, as a cancelled CI job sends it to the process group,
-    once it has handed its result back, while it waits for more."""
-    if number == 0:
-        os.kill(os.getpid(), signal.SIGTERM)
-    return number
-
-
-def test_a_worker_sent_sigterm_ends_without_a_traceback():
-    code = (
-        "import signal\nfrom guardlint.cli import _on_signal\nfrom guardlint.parallel import "
-        "in_order\nfrom tests.test_parallel import terminated_while_idle\n"
-        "signal.signal(signal.SIGTERM, _on_signal)\n"
-        "try:\n    list(in_order(terminated_while_idle, list(range(50)), jobs=2))\n"
-        "except Exception as exc:\n    print(type(exc).__name__)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
-    assert done.stderr == ""
-    assert done.stdout.strip() == "BrokenProcessPool"
-
-
-def announced_and_slow(number: int) -> int:
-    """Work that says which process took it (one write: print's two could interleave with the
-    other process's), then, in a worker, takes a minute."""
-    os.write(1, f"{os.getpid()}\n".encode())
-    if multiprocessing.parent_process() is not None:
-        time.sleep(60)
-    return number
-
-
-def test_workers_end_when_the_scan_process_is_killed():
-    """A scan killed outright (SIGKILL, the OOM killer) ran no shutdown: its workers waited for
-    work forever, holding its standard output open, so a CI step reading it never ended."""
-    code = (
-        "from guardlint.parallel import in_order\nfrom tests.test_parallel import "
-        "announced_and_slow\nlist(in_order(announced_and_slow, list(range(4)), jobs=2))\n"
-    )
-    scan = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=ROOT)
-    announced = [int(scan.stdout.readline())]
-    while announced[-1] == scan.pid:  # the scan process's own items, until a worker's
-        announced.append(int(scan.stdout.readline()))
-    scan.kill()
-    scan.wait()
-    deadline = time.monotonic() + 30
-    try:
-        while True:  # the output to its end: no worker holds it open
-            ready, _, _ = select.select([scan.stdout], [], [], max(0, deadline - time.monotonic()))
-            assert ready, "the workers kept the output open"
-            if os.read(scan.stdout.fileno(), 4096) == b"":
-                break
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(announced[-1], signal.SIGKILL)
-        scan.stdout.close()
