@@ -21,7 +21,6 @@ from guardlint.parallel import (
     MIN_BYTES_FOR_POOL,
     MIN_FILES_FOR_POOL,
     WARM_UP_ITEMS,
-    available_cpus,
     chunked,
     effective_jobs,
     in_order,
@@ -125,22 +124,30 @@ def test_fixtures_give_identical_sarif_with_one_or_two_jobs(tmp_path):
     assert _sarif(tmp_path, FIXTURES, 1) == _sarif(tmp_path, FIXTURES, 2)
 
 
+CPUS = 8  # the machine's, for the tests of the worker count
+SMALL = MIN_BYTES_FOR_POOL // 1000
+
+
+@pytest.fixture
+def eight_cpus(monkeypatch):
+    monkeypatch.setattr(parallel, "available_cpus", lambda: CPUS)
+
+
 @pytest.mark.parametrize(
     ("requested", "files", "expected"),
     [
         (None, MIN_FILES_FOR_POOL - 1, 1),  # small trees stay in one process
         (0, MIN_FILES_FOR_POOL - 1, 1),
-        (None, 1000, available_cpus()),
+        (None, MIN_FILES_FOR_POOL, 2),
+        (None, MIN_FILES_FOR_POOL * 5 // 2, 5),  # each process with half as many files
+        (None, 1000, CPUS),
         (2, 5, 2),  # an explicit request is honoured, even on a small tree
         (8, 3, 3),  # but never more workers than files
         (1, 1000, 1),
     ],
 )
-def test_effective_jobs(requested, files, expected):
+def test_effective_jobs(eight_cpus, requested, files, expected):
     assert effective_jobs(requested, files) == expected
-
-
-SMALL = MIN_BYTES_FOR_POOL // 1000
 
 
 @pytest.mark.parametrize(
@@ -148,14 +155,33 @@ SMALL = MIN_BYTES_FOR_POOL // 1000
     [
         (None, [SMALL] * 999, 1),  # many files, little work: one process
         (0, [SMALL] * 999, 1),
-        (None, [SMALL] * 1000, available_cpus()),
-        (None, [MIN_BYTES_FOR_POOL, *[0] * 999], available_cpus()),
+        (None, [SMALL] * 1000, 2),
+        (None, [MIN_BYTES_FOR_POOL, *[0] * 999], 2),
+        (None, [MIN_BYTES_FOR_POOL // 2] * 300, 8),
+        (None, [MIN_BYTES_FOR_POOL // 2] * 3 + [0] * 297, 3),  # each with half as many bytes
         (None, [MIN_BYTES_FOR_POOL] * (MIN_FILES_FOR_POOL - 1), 1),  # few files, however large
         (2, [SMALL] * 5, 2),  # an explicit request is honoured
     ],
 )
-def test_effective_jobs_weighs_the_files(requested, sizes, expected):
+def test_effective_jobs_weighs_the_files(eight_cpus, requested, sizes, expected):
     assert effective_jobs(requested, len(sizes), iter(sizes)) == expected
+
+
+def test_a_tree_too_small_for_a_process_per_cpu_gets_fewer(eight_cpus):
+    """The corpus's manifests (333 files, 231 KB) on 8 CPUs: 2 processes, not 8, and their
+    sizes are read only as far as needed."""
+    assert effective_jobs(None, 333, iter([700] * 333)) == 2
+
+    def sizes_of_a_large_tree():
+        yield from [MIN_BYTES_FOR_POOL] * 4  # each process's share for 8 of them
+        raise AssertionError("read past what the count needs")
+
+    assert effective_jobs(None, 1000, sizes_of_a_large_tree()) == CPUS
+
+
+def test_one_cpu_scans_in_one_process(monkeypatch):
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 1)
+    assert effective_jobs(None, 1000, iter([MIN_BYTES_FOR_POOL] * 1000)) == 1
 
 
 @pytest.mark.parametrize("cached", [False, True])

@@ -243,8 +243,8 @@ def _sarif_warnings(result: ScanResult, log: Rendered, all_rules: bool) -> list[
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=0, max=MAX_JOBS), default=None,
-    help="Processes that scan, this one included (default: one per CPU; 1 under 40 files or "
-    "200 KB).",
+    help="Processes that scan, this one included (default: one per CPU, at most one per 20 "
+    "files and per 100 KB; 1 under 40 files or 200 KB).",
 )  # fmt: skip
 @click.option(
     "--shard", callback=_checked(_shard), metavar="K/N",
