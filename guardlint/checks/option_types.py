@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from guardlint.parse.digits import ascii_digits
 from guardlint.parse.text import shown
 
 _DESCRIBED = {
@@ -34,7 +35,8 @@ _SCALARS = ("boolean", "integer", "number", "string")
 # bool before int: True is an int to isinstance().
 _KINDS = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"),
           (list, "list"), (dict, "map"))  # fmt: skip
-# Digits in quotes stand for a whole number up to this long (int() refuses thousands).
+# Digits in quotes (ASCII: int() also reads '٣') stand for a whole number up to this long
+# (int() refuses thousands).
 _MAX_DIGITS = 18
 _DECLARED_FORMS = "boolean, integer, number, string, {list: TYPE} or {one_of: [VALUE, ...]}"
 
@@ -132,7 +134,7 @@ def _fits(value: Any, wanted: str) -> bool:
     kind = _kind(value)
     if wanted == "integer":
         digits = value.strip() if kind == "string" else ""
-        return kind == "integer" or (digits.isdecimal() and len(digits) <= _MAX_DIGITS)
+        return kind == "integer" or (ascii_digits(digits) and len(digits) <= _MAX_DIGITS)
     if wanted == "number":
         return kind in ("integer", "number") and value == value and abs(value) != float("inf")
     return kind == wanted

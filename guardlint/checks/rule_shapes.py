@@ -11,7 +11,7 @@ from typing import Any
 from guardlint.checks.templates import TEMPLATES
 
 # \Z, not $: `$` also matches before a final newline, which would let "ACME001\n" through.
-RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,7}\d{3}\Z")
+RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,7}[0-9]{3}\Z")
 
 # What a rule may say of itself to the engine, true or false (guardlint.model.rules.Rule).
 FLAG_KEYS = ("defers_to_specific_secret_rules", "judges_never_created", "finds_secrets")

@@ -25,7 +25,7 @@ from guardlint.cli.shared import (
 )
 from guardlint.cli.stdin import STDIN, stdin_source
 from guardlint.config import NEVER, is_never
-from guardlint.config.limits import MAX_JOBS, check_file_timeout
+from guardlint.config.limits import parse_file_timeout, parse_jobs
 from guardlint.discover import scan_root
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.rule_runner import INTERNAL_ERROR_RULE
@@ -71,20 +71,6 @@ def _asff_checked(name: str) -> Callable[..., str | None]:
         return getattr(asff_aws, name)(value)
 
     return _checked(check)
-
-
-def _seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    """A per-file budget: a finite number of seconds, 0 for none, at most an hour."""
-    if value is None:
-        return None
-    try:
-        seconds: Any = float(value)
-    except ValueError:
-        seconds = value  # not a number: check_file_timeout says so
-    try:
-        return check_file_timeout(seconds, zero_allowed=True)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
 
 
 def _check_rule_ids(rulebook: Rulebook, ids: tuple[str, ...], option: str) -> set[str]:
@@ -242,7 +228,7 @@ def _sarif_warnings(result: ScanResult, log: Rendered, all_rules: bool) -> list[
 @click.option("--no-color", is_flag=True, help="No ANSI colours in text output.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
 @click.option(
-    "--jobs", "-j", type=click.IntRange(min=0, max=MAX_JOBS), default=None,
+    "--jobs", "-j", callback=_checked(parse_jobs), metavar="N",
     help="Processes that scan, this one included (default: one per CPU, at most one per 20 "
     "files and per 100 KB; 1 under 40 files or 200 KB).",
 )  # fmt: skip
@@ -256,7 +242,7 @@ def _sarif_warnings(result: ScanResult, log: Rendered, all_rules: bool) -> list[
     help="Report larger files as unparsable (GL001) without reading them (default: 5MB).",
 )  # fmt: skip
 @click.option(
-    "--file-timeout", callback=_seconds, metavar="SECONDS",
+    "--file-timeout", callback=_checked(parse_file_timeout), metavar="SECONDS",
     help="Stop scanning a file after this many seconds of elapsed time: report the findings of "
     "the rules that finished and which are missing (GL001); stopped among the secret rules, "
     "the others run on for a quarter of it more, their findings' details withheld "

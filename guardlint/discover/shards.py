@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from guardlint.parse.digests import blake2b
+from guardlint.parse.digits import digits_number
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,11 @@ class Shard:
     def parse(cls, text: str) -> Shard:
         """`k/n`, 1 <= k <= n; ValueError otherwise."""
         index, slash, count = text.partition("/")
-        if not (slash and index.strip().isdigit() and count.strip().isdigit()):
+        # ASCII digits: int() also reads '٣', and isdigit() takes '²', which int() refuses.
+        first, last = (digits_number(part.strip(), MAX_SHARDS + 1) for part in (index, count))
+        if not slash or first is None or last is None:
             raise ValueError(f"expected k/n such as 1/3, not {text!r}")
-        shard = cls(int(index), int(count))
+        shard = cls(first, last)
         if not 1 <= shard.index <= shard.count or shard.count > MAX_SHARDS:
             raise ValueError(f"{text!r}: k must be from 1 to n, and n at most {MAX_SHARDS}")
         return shard

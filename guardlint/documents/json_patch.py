@@ -24,6 +24,7 @@ import itertools
 from typing import Any
 
 from guardlint.model.documents import Region
+from guardlint.parse.digits import ascii_digits, digits_number
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
 
 # The highest list index followed (a pod's containers, volumes, ports: a few dozen at most),
@@ -83,10 +84,8 @@ def pointer_tokens(path: Any) -> list[str] | None:
 
 def list_index(token: str) -> int | None:
     """A list index as RFC 6901 writes one (digits, no leading zero), up to MAX_INDEX."""
-    if not token.isdigit() or not token.isascii() or (len(token) > 1 and token[0] == "0"):
-        return None
-    number = int(token) if len(token) <= 3 else MAX_INDEX + 1
-    return number if number <= MAX_INDEX else None
+    number = digits_number(token, MAX_INDEX + 1) if token[:1] != "0" or token == "0" else None
+    return number if number is not None and number <= MAX_INDEX else None
 
 
 def _parent(
@@ -98,7 +97,7 @@ def _parent(
     for token, following in itertools.pairwise(path):
         child = _child(current, token, appended)
         if not isinstance(child, (YamlMap, YamlSeq)):
-            listed = following == _APPEND or (following.isascii() and following.isdigit())
+            listed = following == _APPEND or ascii_digits(following)
             if not make or (listed and following != _APPEND and list_index(following) is None):
                 return None
             child = YamlSeq(where) if listed else YamlMap(where)

@@ -99,7 +99,7 @@ def release_cycle(word: str, product: str, entry: dict[str, Any]) -> EndOfLife |
     if word in aliases:
         cycle = str(aliases[word])
         return _ended(product, cycle, cycles[cycle]) if cycle in cycles else None
-    match = re.match(r"^v?(\d+(?:\.\d+)*)", word)
+    match = re.match(r"^v?([0-9]+(?:\.[0-9]+)*)", word)
     if not match:
         return None
     numbers = match.group(1).split(".")[: entry.get("version_parts", 1)]
@@ -128,7 +128,7 @@ def release_line(version: str, product: str, entry: dict[str, Any]) -> EndOfLife
     """The release a version (`3.8.10`, `buster`, `2`) names: its cycle or, given by fewer
     parts than a cycle has (`ruby 2`, `mongo 5`), its line once superseded (ended_line)."""
     found = release_cycle(version, product, entry)
-    line = re.match(r"v?(\d+(?:\.\d+)*)", version)
+    line = re.match(r"v?([0-9]+(?:\.[0-9]+)*)", version)
     if found is None and line and len(line.group(1).split(".")) < entry.get("version_parts", 1):
         found = ended_line(line.group(1), product, entry)
     return found
@@ -192,14 +192,14 @@ def codebuild_runtime_end(runtime: str, version: str) -> EndOfLife | None:
     entry = release_products().get(product) if product else None
     if entry is None:
         return None
-    line = re.fullmatch(r"v?(\d+(?:\.\d+)*)(?:\.x)?", version)
+    line = re.fullmatch(r"v?([0-9]+(?:\.[0-9]+)*)(?:\.x)?", version)
     if line is None:
         return None
     return release_line(line.group(1), product, entry)
 
 
 # A Lambda compute image's tag: the runtime's name, then its version (`nodejs18`, `go1.21`).
-_LAMBDA_TAG = LazyPattern(r"([a-z]+)(\d+(?:\.\d+)*)")
+_LAMBDA_TAG = LazyPattern(r"([a-z]+)([0-9]+(?:\.[0-9]+)*)")
 
 
 def codebuild_lambda_image_runtime(image: str) -> tuple[str, str] | None:

@@ -15,7 +15,8 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # group): a template with more cannot make a scan slow.
 MAX_RANGES = 4096
 
-_DOTTED_QUAD = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(/\d{1,3})?")
+# ASCII digits: `\d` also takes '٣', in a range AWS and Kubernetes refuse (Go's net package).
+_DOTTED_QUAD = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})(/[0-9]{1,3})?")
 _MAPPED = ipaddress.ip_network("::ffff:0:0/96")
 _WORLD = {4: ipaddress.ip_network("0.0.0.0/0"), 6: ipaddress.ip_network("::/0")}
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from guardlint.model.documents import Region
 from guardlint.parse.cached import cached
+from guardlint.parse.digits import digits_number
 from guardlint.parse.docker_words import dequoted, docker_words
 from guardlint.parse.dockerfile_split import HEREDOC_MARKER, Heredoc, RawInstruction
 from guardlint.parse.shell import POSIX_SHELLS, Command, commands, run_commands, split_words
@@ -263,8 +264,9 @@ def _dequoted(word: str) -> str:
     return dequoted(word) if _QUOTING.search(word) else word
 
 
-# `port[-port][/protocol]`: Docker reads the numbers in base 10, leading zeros and all.
-_EXPOSED_PORTS = re.compile(r"(\d+)(?:-(\d+))?(?:/[A-Za-z]+)?")
+# `port[-port][/protocol]`: Docker reads the numbers in base 10 (strconv.ParseUint: ASCII digits
+# only, not the '٣' of `\d`), leading zeros and all.
+_EXPOSED_PORTS = re.compile(r"([0-9]+)(?:-([0-9]+))?(?:/[A-Za-z]+)?")
 _LARGEST_PORT = 65535
 
 
@@ -284,9 +286,8 @@ def exposed_port_ranges(value: str) -> list[tuple[int, int]]:
 
 
 def _port(digits: str) -> int | None:
-    significant = digits.lstrip("0") or "0"  # int() refuses thousands of digits
-    number = int(significant) if len(significant) <= 5 else _LARGEST_PORT + 1
-    return number if number <= _LARGEST_PORT else None
+    number = digits_number(digits, _LARGEST_PORT + 1)
+    return number if number is not None and number <= _LARGEST_PORT else None
 
 
 def unquote(text: str) -> str:

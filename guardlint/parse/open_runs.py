@@ -18,7 +18,7 @@ from __future__ import annotations
 from guardlint.parse.lazy_pattern import LazyPattern
 
 # A quantifier after an element: a count, or `?`, `*`, `+` (RE2 takes no possessive ones).
-_QUANTIFIER = LazyPattern(r"\{(\d+)(?:(,)(\d*))?\}|[?*+]")
+_QUANTIFIER = LazyPattern(r"\{([0-9]+)(?:(,)([0-9]*))?\}|[?*+]")
 
 
 def _element_end(pattern: str, index: int) -> int:

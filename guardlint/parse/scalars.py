@@ -9,9 +9,9 @@ import base64
 import binascii
 from typing import Any
 
+from guardlint.parse.digits import ascii_digits
 from guardlint.parse.lazy_pattern import LazyPattern
 
-_WHOLE_NUMBER = LazyPattern(r"[-+]?[0-9]+")
 # A Kubernetes resource quantity of value zero: `0`, `0m`, `0Mi`, `0.0Gi`, `.0`, `0e3`. A run
 # of zeros is read one way (the zeros after the point only after a `.`), so a long run that
 # its last character spoils fails in time linear in the run.
@@ -61,7 +61,7 @@ def whole_number(value: Any) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
     text = value.strip() if isinstance(value, str) else ""
-    if not _WHOLE_NUMBER.fullmatch(text):
+    if not ascii_digits(text[1:] if text[:1] in ("-", "+") else text):
         return None
     try:
         return int(text)

@@ -8,6 +8,7 @@ runs in (shell_words)."""
 
 from __future__ import annotations
 
+from guardlint.parse.digits import ascii_digits
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell_lex import BODY, CASE_WORDS, PATTERN, Cases, Found, WordReader
 from guardlint.parse.shell_words import (
@@ -98,7 +99,7 @@ class Tokenizer(WordReader):
                 word = self._word()
                 if self.skip_next_word:
                     self._redirection_target(word)
-                elif word.isdigit() and self.pos < len(text) and text[self.pos] in "<>":
+                elif ascii_digits(word) and self.pos < len(text) and text[self.pos] in "<>":
                     self.descriptor = word
                 elif word == "{" and not self.words:
                     self._open_group(subshell=False)

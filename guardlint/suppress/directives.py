@@ -27,7 +27,7 @@ from guardlint.suppress.comments import RealComments
 
 K8S_IGNORE = "guardlint.dev/ignore"
 K8S_IGNORE_REASON = "guardlint.dev/ignore-reason"
-_ID = r"[A-Za-z][A-Za-z0-9]{1,7}\d{3}"
+_ID = r"[A-Za-z][A-Za-z0-9]{1,7}[0-9]{3}"
 _COMMENT = LazyPattern(r"(?:^|\s)#\s*guardlint:\s*(ignore-file|ignore)(?=[\s=:]|$)[\s=:]*(.*)$")
 _IDS_THEN_REASON = LazyPattern(rf"^((?:{_ID}(?:\s*,\s*|\s+|$))+)(.*)$")
 _ID_TOKEN = LazyPattern(_ID)

@@ -96,7 +96,7 @@ def _imdsv1_in(template: Template, holder: Resource, data: Any) -> Iterator[Hit]
 # v2.0: an instance launched from one requires IMDSv2 unless its HttpTokens says optional.
 _AL2023_AMI_PARAMETER = re.compile(r"/aws/service/ami-amazon-linux-latest/al2023-ami-[\w.-]+")
 # `{{resolve:ssm:NAME}}` in any template, `resolve:ssm:NAME` in a launch template's ImageId.
-_SSM_REFERENCE = re.compile(r"(\{\{)?resolve:ssm:(?P<name>[^:{}]+)(?::\d+)?(?(1)\}\})")
+_SSM_REFERENCE = re.compile(r"(\{\{)?resolve:ssm:(?P<name>[^:{}]+)(?::[0-9]+)?(?(1)\}\})")
 
 
 def _launches_imdsv2_image(template: Template, data: Any) -> bool:

@@ -35,7 +35,7 @@ from guardlint.parse.lookups import ABSENT, path_kind
 
 SAM_TYPE_PREFIX = "AWS::Serverless::"
 SAR_APPLICATION_ARN = re.compile(
-    r"arn:aws[a-z-]*:serverlessrepo:[a-z0-9-]+:\d{12}:applications/\S+$"
+    r"arn:aws[a-z-]*:serverlessrepo:[a-z0-9-]+:[0-9]{12}:applications/\S+$"
 )
 TOP_LEVEL_SECTIONS = frozenset(
     {"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings",

@@ -21,11 +21,12 @@ from guardlint.knowledge.tables import load_table
 from guardlint.model.documents import Document
 from guardlint.model.findings import Hit
 from guardlint.model.rules import Rule, Severity
+from guardlint.parse.digits import ascii_digits
 from guardlint.parse.image_ref import ImageRef
 
 # A word of a tag or name: the image it names, and a release glued to it (`alpine3.16`, `jdk11`,
 # AWS SAM's `nodejs14.x`).
-_NAMED_RELEASE = re.compile(r"([a-z]+)(\d+(?:\.\d+)*)?(?:\.x)?")
+_NAMED_RELEASE = re.compile(r"([a-z]+)([0-9]+(?:\.[0-9]+)*)?(?:\.x)?")
 
 
 def _own_release(name: str, entry: dict[str, Any], tag: str) -> Iterator[EndOfLife]:
@@ -55,7 +56,7 @@ def _built_on(text: str, name: str, in_name: bool) -> Iterator[EndOfLife]:
         if release is None and not in_name and index + 1 < len(words):
             release = words[index + 1]
         if entry.get("all_tags_eol") and not in_name:
-            versioned = release is not None and release[:1].isdigit()
+            versioned = release is not None and ascii_digits(release[:1])
             yield EndOfLife(product, release if versioned else text, entry["all_tags_eol"])
         elif release:
             yield from filter(None, [release_cycle(release, product, entry)])

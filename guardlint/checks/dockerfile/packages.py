@@ -17,6 +17,7 @@ from guardlint.knowledge.shell_commands import has_option, short_flags, subcomma
 from guardlint.model.documents import Document
 from guardlint.model.findings import Hit
 from guardlint.model.rules import Rule
+from guardlint.parse.digits import digits_number
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell import Command
@@ -26,6 +27,8 @@ _YES_OPTIONS = ("-y", "--yes", "--assume-yes")
 # Short options of apt-get whose value is the rest of the word (`-oQuiet=1`) or the next one.
 _APT_SHORT_WITH_VALUE = "oct"
 _APT_LISTS, _APK_CACHE = "/var/lib/apt/lists", "/var/cache/apk"
+# apt reads `-q=N` with strtol, any number of ASCII digits: a larger level is as quiet.
+_QUIET_LEVELS = 1000
 # Mount types whose writes stay out of the layer (a bind mount's too, even with `rw`).
 _DISCARDING_MOUNTS = frozenset({"cache", "tmpfs", "bind"})
 _MOUNT_TARGETS = frozenset({"target", "dst", "destination"})
@@ -150,7 +153,8 @@ def _quiet_level(args: list[str]) -> int:
             break
         name, equals, value = arg.partition("=")
         if equals and name in ("-q", "--quiet"):
-            level = int(value) if value.isdecimal() and len(value) < 4 else level
+            number = digits_number(value, _QUIET_LEVELS)
+            level = level if number is None else number
         elif arg == "--quiet":
             level += 1
         else:

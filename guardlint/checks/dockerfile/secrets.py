@@ -40,6 +40,7 @@ from guardlint.knowledge.windows_images import is_windows_image
 from guardlint.model.documents import PARSED_FROM_FILE, Document
 from guardlint.model.findings import Hit
 from guardlint.model.rules import Rule, Severity
+from guardlint.parse.digits import ascii_digits
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_text import InstructionText
 from guardlint.parse.lazy_pattern import LazyPattern
@@ -176,8 +177,9 @@ def _from_context_or_image(instruction: Instruction) -> bool:
     taken_from = instruction.flag("from")
     if taken_from is None:
         return True
+    # A stage's number as BuildKit reads one (strconv.Atoi): '٣' names an image, not a stage.
     return instruction.keyword == "COPY" and not (
-        instruction.source_stages or taken_from.isdigit() or "$" in taken_from
+        instruction.source_stages or ascii_digits(taken_from) or "$" in taken_from
     )
 
 

@@ -24,7 +24,7 @@ from guardlint.knowledge.iam_actions import Action, any_of
 
 # An account root principal: `arn:aws:iam::123456789012:root` (the partition may be written
 # `${AWS::Partition}`) or the bare account ID.
-_ACCOUNT_ROOT = re.compile(r"^(arn:(?:\$\{[^}]*\}|[^:]+):iam::([^:]+):root|(\d{12}))$")
+_ACCOUNT_ROOT = re.compile(r"^(arn:(?:\$\{[^}]*\}|[^:]+):iam::([^:]+):root|([0-9]{12}))$")
 # Attribute-based access control: `Resource: "*"` limited by the resources' tags, S3 objects'
 # included (`s3:ExistingObjectTag/...`), also as a service's own keys name them (RDS's and DMS's
 # per-type `rds:db-tag/...`, `dms:endpoint-tag/...`, but not their request's `req-tag/`; S3's

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from guardlint.documents.kustomize.targets import Selector
 from guardlint.documents.manifest_objects import manifest_signature
+from guardlint.parse.digits import digits_number
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.recorder import memoized
 from guardlint.parse.text import ParseError
@@ -224,8 +225,7 @@ def _token(part: str) -> Token | None:
         return Token(every=True)
     if not part or "[" in part or "]" in part:
         return None
-    if part.isascii() and part.isdigit():  # an index of a list, a key of a map ('²' a key only)
-        significant = part.lstrip("0") or "0"  # int() refuses thousands of digits
-        index = int(significant) if len(significant) <= len(str(MAX_INDEX)) else MAX_INDEX + 1
+    index = digits_number(part, MAX_INDEX + 1)  # an index of a list, a key of a map ('²' a key)
+    if index is not None:
         return Token(key=part, index=index) if index <= MAX_INDEX else None
     return Token(key=part)
