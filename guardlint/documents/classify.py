@@ -45,7 +45,7 @@ _IAC_SNIFF = LazyPattern(
     r"|etworkConfiguration|ortMappings|ogConfiguration|ountPoints|"
     # An EC2/On-Premises CodeDeploy AppSpec (the others name AWS:: types): `version: 0.0`, in
     # two literal alternatives ([vV] would lose the skip: 8x slower through a long text).
-    + "|".join(rf"""{v}ersion['"]?[ \t]*:[ \t]*['"]?0\.0(?![0-9.])""" for v in "vV"),
+    + "|".join(rf"""{v}ersion['"]?[ \t]*:[ \t]*['"]?0\.0(?![\d.])""" for v in "vV"),
     re.ASCII,
 )
 

@@ -103,7 +103,7 @@ def first_matching(
 CURL_VALUE_OPTIONS = frozenset("oHduXAeFTbcCDEKmrwxYyzUQtP")
 # python3.12 -> python. Tried only where a run of digits starts: `\d+(\.\d+)?$` rescans a long
 # run from each of its digits (quadratic).
-VERSION_SUFFIX = re.compile(r"(?<![0-9])[0-9]++(?:\.[0-9]++)?$")
+VERSION_SUFFIX = re.compile(r"(?<!\d)\d++(?:\.\d++)?$")
 POWERSHELLS = frozenset({"powershell", "pwsh"})
 # The options whose words are the script (`-c`, `-co`, ... `-Command`: PowerShell takes any
 # prefix), and whose value is the script as base64 of UTF-16LE text (`-e`, `-enc`, `-ec`, ...;

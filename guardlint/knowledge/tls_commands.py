@@ -148,8 +148,8 @@ def tls_disabled(command: Command, nesting: int = _POWERSHELL_NESTING) -> str | 
     if program == "git" and _git_ssl_verify_off(lowered):
         return "git http.sslVerify false"
     runs_pip = program[:1] == "p" and (
-        re.fullmatch(r"pip[0-9]*(\.[0-9]+)?", program)
-        or (re.fullmatch(r"python[0-9]*(\.[0-9]+)?", program) and lowered[:2] == ["-m", "pip"])
+        re.fullmatch(r"pip\d*(\.\d+)?", program)
+        or (re.fullmatch(r"python\d*(\.\d+)?", program) and lowered[:2] == ["-m", "pip"])
     )
     if runs_pip and any("trusted-host" in a for a in lowered):
         return "pip --trusted-host"

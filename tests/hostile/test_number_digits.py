@@ -9,14 +9,17 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from guardlint.checks.cloudformation.network import _SSM_REFERENCE
+from guardlint.checks.cloudformation.validity import SAR_APPLICATION_ARN
+from guardlint.checks.dockerfile.base_image import _NAMED_RELEASE
 from guardlint.checks.rule_shapes import RULE_ID
 from guardlint.cli import cli
 from guardlint.documents.iam.grants import _ACCOUNT_ROOT
-from guardlint.knowledge.end_of_life import codebuild_lambda_image_runtime
-from guardlint.knowledge.shell_commands import VERSION_SUFFIX
+from guardlint.knowledge.end_of_life import codebuild_lambda_image_runtime, release_cycle
 from guardlint.parse.cidr import parse_cidr
-from guardlint.parse.dockerfile import exposed_port_ranges
 from guardlint.parse.digits import ascii_digits, digits_number
+from guardlint.parse.dockerfile import exposed_port_ranges
+from guardlint.parse.open_runs import _QUANTIFIER
 from guardlint.parse.shell import commands
 from guardlint.suppress.directives import _ids_and_reason
 from tests.conftest import findings_of, run_scan, write_file
@@ -25,6 +28,8 @@ from tests.hostile.conftest import add_control
 # ASCII digits as another script's, which `\d` and int() also take: Arabic-Indic, fullwidth.
 ARABIC = str.maketrans("0123456789", "".join(map(chr, range(0x660, 0x66A))))
 FULLWIDTH = str.maketrans("0123456789", "".join(map(chr, range(0xFF10, 0xFF1A))))
+_ACCOUNT = "123456789012"
+_PYTHON = {"cycles": {"3.6": "2021-12-23"}, "version_parts": 2}
 ARABIC_22, ARABIC_3 = "22".translate(ARABIC), "3".translate(ARABIC)
 
 
@@ -84,24 +89,28 @@ def test_a_stderr_redirection_needs_an_ascii_descriptor():
     assert command.words == ["echo", "hi", ARABIC_22[0]] and command.output_redirected
 
 
+_SAR = "arn:aws:serverlessrepo:us-east-1:%s:applications/app"
+_LAMBDA_IMAGE = "aws/codebuild/amazonlinux-x86_64-lambda-standard:python%s"
+
+
 @pytest.mark.parametrize(
-    ("refuses", "text"),
-    [
-        (lambda text: RULE_ID.match(text), "DKR010"),
-        (lambda text: _ids_and_reason(f"{text} -- why")[0], "DKR010"),
-        (lambda text: _ACCOUNT_ROOT.match(text), "123456789012"),
-        (lambda text: VERSION_SUFFIX.search(text), "python3"),
-        (
-            codebuild_lambda_image_runtime,
-            "aws/codebuild/amazonlinux-x86_64-lambda-standard:python3.12",
-        ),
-    ],
-    ids=["rule ID", "suppression", "account ID", "program version", "Lambda image runtime"],
-)
-def test_other_digits_spell_no_id_or_version(refuses, text):
-    """Each is read from its ASCII digits and from no other script's."""
-    assert refuses(text)
-    assert not refuses(text.translate(ARABIC))
+    ("reads", "digits"),
+    [(lambda digits: RULE_ID.match(f"DKR{digits}"), "010"),
+     (lambda digits: _ids_and_reason(f"DKR{digits} -- why")[0], "010"),
+     (_ACCOUNT_ROOT.match, _ACCOUNT),
+     (lambda digits: SAR_APPLICATION_ARN.match(_SAR % digits), _ACCOUNT),
+     (lambda digits: _SSM_REFERENCE.fullmatch(f"{{{{resolve:ssm:/app/image:{digits}}}}}"), "3"),
+     (lambda digits: _NAMED_RELEASE.fullmatch(f"alpine{digits}"), "3.18"),
+     (lambda digits: release_cycle(digits, "python", _PYTHON), "2.7"),
+     (lambda digits: _QUANTIFIER.fullmatch(f"{{{digits}}}"), "3,5"),
+     (lambda digits: codebuild_lambda_image_runtime(_LAMBDA_IMAGE % digits), "3.12")],
+    ids=["rule ID", "suppression", "account ID", "SAR application", "SSM parameter version",
+         "image tag release", "end-of-life release", "regex quantifier", "Lambda runtime"],
+)  # fmt: skip
+def test_other_digits_spell_no_id_or_version(reads, digits):
+    """Each is read from ASCII digits and from no other script's."""
+    assert reads(digits)
+    assert not reads(digits.translate(ARABIC))
 
 
 @pytest.mark.parametrize(
@@ -145,3 +154,14 @@ def test_a_config_number_that_is_no_plain_number_in_range_is_refused(tmp_path, n
     result = CliRunner().invoke(cli, ["scan", str(tmp_path)])
     assert result.exit_code == 2, result.output
     assert refusal in result.output
+
+
+def test_apt_quiet_level_of_other_digits_implies_no_yes(tmp_path):
+    """apt reads `-q=N` with strtol (ASCII digits): `-q=٢` is no quiet level 2, so it does not
+    imply -y (DKR012); a level of more digits than int() converts does."""
+    install = "apt-get -q=%s install --no-install-recommends curl && rm -rf /var/lib/apt/lists/*"
+    lines = [
+        f"RUN apt-get update && {install % level}" for level in ("2".translate(ARABIC), "9" * 5000)
+    ]
+    write_file(tmp_path, "Dockerfile", "FROM scratch\n" + "\n".join(lines) + "\n")
+    assert [f.region.start_line for f in findings_of(run_scan(tmp_path), "DKR012")] == [2]

@@ -28,10 +28,10 @@ from guardlint.parse.shell_words import program_name
 # Compilers (versioned too: gcc-12, clang-16), build tools and SDKs as distributions name
 # them (Debian, Alpine, Fedora/RHEL with its groups: "Development Tools", @c-development).
 _TOOLCHAIN_PACKAGES = LazyPattern(
-    r"^@?(?:(?:gcc|g\+\+|gcc-c\+\+|clang|llvm)(?:-[0-9][0-9.]*)?|make|cmake|ninja-build|"
-    r"build-essential|build-base|alpine-sdk|go|golang(?:-go|-[0-9][0-9.]*(?:-go)?)?|"
-    r"maven|gradle|rustc|cargo|rust|(?:openjdk-?|temurin-)[0-9]+-jdk(?:-headless)?|"
-    r"java-[0-9]+-openjdk-devel|default-jdk(?:-headless)?|"
+    r"^@?(?:(?:gcc|g\+\+|gcc-c\+\+|clang|llvm)(?:-\d[\d.]*)?|make|cmake|ninja-build|"
+    r"build-essential|build-base|alpine-sdk|go|golang(?:-go|-\d[\d.]*(?:-go)?)?|"
+    r"maven|gradle|rustc|cargo|rust|(?:openjdk-?|temurin-)\d+-jdk(?:-headless)?|"
+    r"java-\d+-openjdk-devel|default-jdk(?:-headless)?|"
     r"dotnet-sdk[\w.-]*|development[ -]tools|c-development)$"
 )
 # dnf's own aliases of install (`in`, `localinstall`) are yum's too: yum is dnf on RHEL 8+.
@@ -53,9 +53,7 @@ _BUILD_COMMANDS = {
     "msbuild": (),
 }  # fmt: skip
 # Compilers run on the sources (`gcc -o app main.c`, `javac Main.java`, versioned too).
-_COMPILERS = LazyPattern(
-    r"^(?:(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+)(?:-[0-9][0-9.]*)?|javac|rustc)$"
-)
+_COMPILERS = LazyPattern(r"^(?:(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+)(?:-\d[\d.]*)?|javac|rustc)$")
 _RUN_SCRIPT = ("run", "run-script")  # npm's, yarn's, pnpm's and bun's way to run a script
 _REMOVE_VERBS = {
     "apt-get": ("purge", "remove", "autoremove"), "apt": ("purge", "remove", "autoremove"),
