@@ -4,6 +4,9 @@ kept apart from scalars, which a Dockerfile scan does not load."""
 
 from __future__ import annotations
 
+# More significant digits than this are past any ceiling: never converted.
+_CONVERTED_DIGITS = 19
+
 
 def ascii_digits(text: str) -> bool:
     """Whether `text` is one or more of the digits 0-9 and nothing else: the only digits Go's
@@ -14,9 +17,11 @@ def ascii_digits(text: str) -> bool:
 
 def digits_number(text: str, ceiling: int) -> int | None:
     """The number a run of ASCII digits (ascii_digits) spells, leading zeros and all; None for
-    any other text (a sign, a space, `_`, '٣'). A number past `ceiling` reads as `ceiling`:
-    thousands of digits are never converted (int() refuses past 4,300)."""
-    if not ascii_digits(text):
+    any other text (a sign, a space, `_`, '٣'). A number past `ceiling` (at most 10**19) reads
+    as `ceiling`: thousands of digits are never converted (int() refuses past 4,300)."""
+    if not (text.isascii() and text.isdigit()):  # ascii_digits, inline: a port's hot path
         return None
-    significant = text.lstrip("0") or "0"
-    return min(int(significant), ceiling) if len(significant) <= len(str(ceiling)) else ceiling
+    significant = text.lstrip("0")
+    if len(significant) > _CONVERTED_DIGITS:
+        return ceiling
+    return min(int(significant or "0"), ceiling)

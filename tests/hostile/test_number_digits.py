@@ -59,14 +59,11 @@ def test_copy_from_other_digits_is_no_stage(tmp_path):
     assert [f.region.start_line for f in findings_of(run_scan(tmp_path), "DKR015")] == [2]
 
 
-_INGRESS = """Resources:
-  Web:
-    Type: AWS::EC2::SecurityGroup
-    Properties:
-      GroupDescription: web
-      SecurityGroupIngress:
-        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: "%s"}
-"""
+# A security group that opens SSH to the range `%s`.
+_INGRESS = (
+    "Resources: {Web: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: web,\n"
+    "  SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: '%s'}]}}}\n"
+)
 
 
 @pytest.mark.parametrize(
