@@ -84,7 +84,9 @@ def pointer_tokens(path: Any) -> list[str] | None:
 
 def list_index(token: str) -> int | None:
     """A list index as RFC 6901 writes one (digits, no leading zero), up to MAX_INDEX."""
-    number = digits_number(token, MAX_INDEX + 1) if token[:1] != "0" or token == "0" else None
+    if len(token) > 1 and token[0] == "0":
+        return None
+    number = digits_number(token, MAX_INDEX + 1)
     return number if number is not None and number <= MAX_INDEX else None
 
 
