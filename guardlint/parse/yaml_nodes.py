@@ -132,6 +132,15 @@ class _Converter:
             return node.value
         return self.convert(node, depth)
 
+    def _key(self, node: yaml.Node, depth: int) -> Any:
+        """A key as the tools that deploy the file read it: its text. CloudFormation and
+        Compose (go-yaml v3 decoding into a string) take a number, boolean or null key as
+        written, so `false:` is named `false`, and `1:` and `1.0:`, or `true:` and `yes:`, are
+        two keys, not one that PyYAML's typed values would make of them."""
+        if type(node) is _SCALAR and node.tag in CONSTRUCTED_TAGS and depth <= MAX_DEPTH:
+            return node.value
+        return self._child(node, depth)
+
     def _cfn_intrinsic(self, node: yaml.Node, name: str, depth: int) -> YamlMap:
         if isinstance(node, yaml.ScalarNode):
             value: Any = node.value
@@ -171,7 +180,7 @@ class _Converter:
                     merges.append((value_node, self._region(key_node)))
                     value_region = None  # its value's end is not known here
                     continue
-                key = self._child(key_node, depth + 1)
+                key = self._key(key_node, depth + 1)
                 if not hashable(key):
                     if not _is_placeholder(node, key_node):
                         self._note_collection_key(key_node)
