@@ -23,6 +23,7 @@ import yaml
 
 from guardlint.discover.names import PRE_COMMIT_FILES, kind_by_name
 from tests.conftest import ROOT, write_file
+from tests.hostile.test_helm_templates import PRIVILEGED_POD
 
 pytestmark = pytest.mark.slow
 
@@ -128,12 +129,17 @@ NAMES = (
     "Dockerfile", "containerfile", "Containerfile.dev", "api.dockerfile", "Dockerfile.prod",
     "template.template", "stack.JSON", "compose.override.yml", "docker-compose.yaml",
     "values.yml", "Dockerfile.md", "Dockerfile.dockerignore", "README.md", "main.tf", "x.txt",
+    ".dockerignore", ".containerignore", ".helmignore", "_helpers.tpl", "NOTES.txt",
 )  # fmt: skip
+# Files whose change alone changes what a scan finds elsewhere (guardlint.discover.dependents).
+DEPENDED_ON = (".dockerignore", ".containerignore", ".helmignore", "Dockerfile.dockerignore")
 
 
-def test_hook_passes_exactly_the_names_discovery_scans():
+def test_hook_passes_the_names_discovery_scans_and_the_files_they_depend_on():
     """The hook's filter is discovery's name rules: no type tag of pre-commit's (`types_or:
-    [dockerfile, yaml, json]` skipped *.template, api.dockerfile and Containerfile.*)."""
+    [dockerfile, yaml, json]` skipped *.template, api.dockerfile and Containerfile.*); and
+    build contexts' and charts' ignore files and every file of a `templates/` directory (a Helm
+    chart's helpers: a commit changing only `_helpers.tpl` was not scanned)."""
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert "types_or" not in hook and hook.get("types", ["file"]) == ["file"]
     assert hook["files"] == PRE_COMMIT_FILES
@@ -141,8 +147,10 @@ def test_hook_passes_exactly_the_names_discovery_scans():
     names = {*NAMES, *(path.name for path in corpus.rglob("*") if path.is_file())}
     hook_filter = re.compile(hook["files"])  # pre-commit's own use: re.search on the path
     for name in names:
+        passed = kind_by_name(name) is not None or name in DEPENDED_ON
         for path in (name, f"deploy/app.d/{name}"):
-            assert bool(hook_filter.search(path)) == (kind_by_name(name) is not None), path
+            assert bool(hook_filter.search(path)) == passed, path
+        assert hook_filter.search(f"charts/web/templates/{name}"), name
 
 
 def test_the_hook_fails_on_a_bad_dockerfile_and_passes_a_good_one(project, hook_repo, env):
@@ -188,3 +196,27 @@ def test_installed_hook_blocks_the_commit(project, hook_repo, env):
     run(project, "git", "add", "-A", env=env)
     run(project, "git", "commit", "-q", "-m", "good", env=env)
     assert run(project, "git", "log", "--oneline", env=env).stdout.count("\n") == 1
+
+
+def test_a_commit_of_a_chart_s_helpers_or_helmignore_alone_is_scanned(project, hook_repo, env):
+    """Helm refuses the chart for its `_helpers.tpl` (an undefined function): a GL001 there,
+    which fails no scan (shown with --verbose); then a `.helmignore` that no longer leaves out
+    a privileged pod fails the hook with the pod's finding."""
+    write_file(project, "chart/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    write_file(project, "chart/.helmignore", "pod.yaml\n")
+    write_file(project, "chart/templates/pod.yaml", PRIVILEGED_POD)
+    run(project, "git", "add", "-A", env=env)
+    use_hook(project, hook_repo, env)
+    run(project, "git", "commit", "-q", "-m", "chart", env=env)
+    helpers = '{{- define "web.labels" -}}\napp: {{ .Values.app | nosuch }}\n{{- end }}\n'
+    write_file(project, "chart/templates/_helpers.tpl", helpers)
+    run(project, "git", "add", "chart/templates/_helpers.tpl", env=env)
+    shown = run(project, *PRE_COMMIT, "run", "--verbose", env=env, check=False)
+    assert "GL001" in shown.stdout and "chart/templates/_helpers.tpl" in shown.stdout, shown.stdout
+    run(project, "git", "rm", "-q", "--cached", "chart/templates/_helpers.tpl", env=env)
+    (project / "chart/templates/_helpers.tpl").unlink()
+    write_file(project, "chart/.helmignore", "# none left out\n")
+    run(project, "git", "add", "chart/.helmignore", env=env)
+    failed = run(project, *PRE_COMMIT, "run", env=env, check=False)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "K8S001" in failed.stdout and "chart/templates/pod.yaml" in failed.stdout

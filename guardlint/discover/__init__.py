@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from guardlint.discover.dependents import chart_manifest, with_dependents
 from guardlint.discover.excludes import Excludes
 from guardlint.discover.links import leads_out, resolve_link
 from guardlint.discover.names import kind_by_name, template_of
@@ -113,12 +114,6 @@ class Discovery:
     visited_dirs: set[str] = field(default_factory=set, repr=False)  # real paths
 
 
-def _chart_manifest(name: str, kind: str | None) -> bool:
-    """A file of a chart's templates/ that Helm renders as a manifest and guardlint can read:
-    a YAML or JSON name, not a partial (`_helpers.yaml`: Helm renders none of them alone)."""
-    return kind is not None and kind != "dockerfile" and not name.startswith("_")
-
-
 def _is_virtualenv(path: str, entries: dict[str, os.DirEntry]) -> bool:
     """A Python virtual environment: a pyvenv.cfg that names the base interpreter's `home`, or
     one beside the environment's own interpreter. An empty pyvenv.cfg alone does not hide a
@@ -177,7 +172,7 @@ def discover(
     result = Discovery()
     walker = _Walker(root, list(excludes), result, shard, cdk_assets, statuses, named_kind)
     by_real_path: dict[str, int] = {}  # a file's real path -> its index in result.files
-    for path in paths:
+    for path in paths if named_kind else with_dependents(paths, root):
         for source, real in walker.walk(os.path.abspath(path)):
             # All names of one file (links) belong to one slice, which keeps one of them.
             if not walker.owns_real(real):
@@ -324,7 +319,7 @@ class _Walker:
         if not is_file:
             return self._skip(item, False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
         kind = kind_by_name(name) or self.named_kind or self._assembly_template(item, name)
-        if item.in_templates and not _chart_manifest(name, kind):
+        if item.in_templates and not chart_manifest(name, kind):
             if self.named_kind is not None:  # named by a file: judged by its own slice alone
                 return self._skip(item, False, HELM_TEMPLATE)
             kind = HELM_SUPPORT  # judged only for whether Helm refuses its chart for it

@@ -33,9 +33,15 @@ NAME_RULES = LazyPattern(_NAMES, re.IGNORECASE)
 # name with other characters takes NAME_RULES, whose case folding has more to it
 # (the long s, U+017F, is an `s` to it).
 _ASCII_NAME_RULES = re.compile(_NAMES)
+# The files a scan reads besides those it judges, whose change alone changes findings: every
+# file below a `templates/` directory (a Helm chart's `_helpers.tpl`, `NOTES.txt` and partials,
+# parsed with its templates), a chart's `.helmignore`, and a build context's ignore files;
+# guardlint.discover.dependents judges what each decides. (Chart.yaml, kustomizations, OpenAPI
+# definitions and .guardlint.yaml have YAML names.)
+_DEPENDENCIES = r"templates/[^\n]*|\.helmignore|\.containerignore|[^/]*\.dockerignore"
 # The pre-commit hook's `files` filter (.pre-commit-hooks.yaml): a path whose base name
-# guardlint scans.
-PRE_COMMIT_FILES = rf"(?i)(?:^|/)(?:{_NAMES})\Z"
+# guardlint scans, or a file such a path depends on.
+PRE_COMMIT_FILES = rf"(?i)(?:^|/)(?:{_NAMES}|{_DEPENDENCIES})\Z"
 
 
 # The kinds of document a file of a kind by name holds, where the name alone decides them: a

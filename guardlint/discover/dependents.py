@@ -1,0 +1,97 @@
+"""What a file named on the command line changes the judgement of besides itself. The pre-commit
+hook and --changed-only name the files a commit changes; a Helm chart's helpers
+(`templates/_helpers.tpl`, `NOTES.txt`, a partial), its `.helmignore` and its `Chart.yaml`
+render no manifest, but change how Helm renders, leaves out or refuses the chart's templates
+(guardlint.parse.helm_template_set), and whether `templates/` is a chart's at all: naming one
+scans the chart's templates/ and charts/ (its subcharts, loaded under its `.helmignore`).
+A `.dockerignore` or `.containerignore` decides what COPY and ADD take from the build context
+of the Dockerfiles beside it, a `<Dockerfile>.dockerignore` from that Dockerfile's
+(guardlint.parse.dockerignore): naming one scans them."""
+
+from __future__ import annotations
+
+import os
+
+from guardlint.discover.names import kind_by_name
+from guardlint.parse.helm_charts import below_chart_templates
+from guardlint.parse.inputs import relative_path
+
+# A chart's files outside templates/ that decide how its templates are loaded.
+_CHART_FILES = frozenset({".helmignore", "Chart.yaml"})
+_TEMPLATES = "templates"
+_CHART_DIRECTORIES = (_TEMPLATES, "charts")
+_CONTEXT_IGNORE_FILES = frozenset({".dockerignore", ".containerignore"})
+_OWN_IGNORE_SUFFIX = ".dockerignore"
+
+
+def chart_manifest(name: str, kind: str | None) -> bool:
+    """A file of a chart's templates/ that Helm renders as a manifest and guardlint can read:
+    a YAML or JSON name, not a partial (`_helpers.yaml`: Helm renders none of them alone)."""
+    return kind is not None and kind != "dockerfile" and not name.startswith("_")
+
+
+def with_dependents(paths: list[str], root: str) -> list[str]:
+    """`paths`, then the files and directories whose judgement a file among them decides (each
+    once; a directory named is walked whole anyway)."""
+    found: list[str] = []
+    for named in paths:
+        path = os.path.abspath(named)
+        if not os.path.isfile(path) or relative_path(path, root).startswith(os.pardir):
+            continue
+        for dependent in [*_chart_directories(path, root), *_dockerfiles_filtered_by(path)]:
+            if dependent not in found:
+                found.append(dependent)
+    return [*paths, *found]
+
+
+def _chart_directories(path: str, root: str) -> list[str]:
+    chart = _chart_loaded_by(path, root)
+    if chart is None:
+        return []
+    directories = (os.path.join(chart, name) for name in _CHART_DIRECTORIES)
+    return [
+        directory
+        for directory in directories
+        if not relative_path(directory, root).startswith(os.pardir) and os.path.isdir(directory)
+    ]
+
+
+def _dockerfiles_filtered_by(path: str) -> list[str]:
+    """The Dockerfiles whose build context the ignore file at `path` filters when it is their
+    directory's."""
+    directory, name = os.path.split(path)
+    if name in _CONTEXT_IGNORE_FILES:
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            return []
+        return [os.path.join(directory, other) for other in names if _is_dockerfile(other)]
+    own = name[: -len(_OWN_IGNORE_SUFFIX)] if name.endswith(_OWN_IGNORE_SUFFIX) else ""
+    return [os.path.join(directory, own)] if _is_dockerfile(own) else []
+
+
+def _is_dockerfile(name: str) -> bool:
+    return bool(name) and kind_by_name(name) == "dockerfile"
+
+
+def _chart_loaded_by(path: str, root: str) -> str | None:
+    """The directory of the chart inside `root` whose templates the file at `path` helps load,
+    if it is one of its helpers, its `.helmignore` or its `Chart.yaml`."""
+    directory, name = os.path.split(path)
+    if name in _CHART_FILES:
+        return directory if os.path.isdir(os.path.join(directory, _TEMPLATES)) else None
+    if (
+        _TEMPLATES not in directory.split(os.sep)
+        or chart_manifest(name, kind_by_name(name))
+        or not below_chart_templates(path, root, os.path.isfile)
+    ):
+        return None
+    while True:
+        chart = os.path.dirname(directory)
+        if os.path.basename(directory) == _TEMPLATES and os.path.isfile(
+            os.path.join(chart, "Chart.yaml")
+        ):
+            return chart  # the nearest chart: a subchart's helpers load with its own templates
+        if directory == root or chart == directory:
+            return None
+        directory = chart
