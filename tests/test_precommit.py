@@ -129,17 +129,20 @@ NAMES = (
     "Dockerfile", "containerfile", "Containerfile.dev", "api.dockerfile", "Dockerfile.prod",
     "template.template", "stack.JSON", "compose.override.yml", "docker-compose.yaml",
     "values.yml", "Dockerfile.md", "Dockerfile.dockerignore", "README.md", "main.tf", "x.txt",
-    ".dockerignore", ".containerignore", ".helmignore", "_helpers.tpl", "NOTES.txt",
+    ".dockerignore", ".containerignore", ".helmignore", "_helpers.tpl", "NOTES.txt", ".env",
 )  # fmt: skip
 # Files whose change alone changes what a scan finds elsewhere (guardlint.discover.dependents).
-DEPENDED_ON = (".dockerignore", ".containerignore", ".helmignore", "Dockerfile.dockerignore")
+DEPENDED_ON = (
+    ".dockerignore", ".containerignore", ".helmignore", "Dockerfile.dockerignore", ".env"
+)  # fmt: skip
 
 
 def test_hook_passes_the_names_discovery_scans_and_the_files_they_depend_on():
     """The hook's filter is discovery's name rules: no type tag of pre-commit's (`types_or:
     [dockerfile, yaml, json]` skipped *.template, api.dockerfile and Containerfile.*); and
-    build contexts' and charts' ignore files and every file of a `templates/` directory (a Helm
-    chart's helpers: a commit changing only `_helpers.tpl` was not scanned)."""
+    build contexts' and charts' ignore files, `.env`, and every file of a `templates/`
+    directory (a Helm chart's helpers: a commit changing only `_helpers.tpl` was not
+    scanned)."""
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert "types_or" not in hook and hook.get("types", ["file"]) == ["file"]
     assert hook["files"] == PRE_COMMIT_FILES

@@ -6,7 +6,8 @@ render no manifest, but change how Helm renders, leaves out or refuses the chart
 scans the chart's templates/ and charts/ (its subcharts, loaded under its `.helmignore`).
 A `.dockerignore` or `.containerignore` decides what COPY and ADD take from the build context
 of the Dockerfiles beside it, a `<Dockerfile>.dockerignore` from that Dockerfile's
-(guardlint.parse.dockerignore): naming one scans them."""
+(guardlint.parse.dockerignore), and `.env` the variables of the Compose files beside it: naming
+one scans them."""
 
 from __future__ import annotations
 
@@ -20,7 +21,14 @@ from guardlint.parse.inputs import relative_path
 _CHART_FILES = frozenset({".helmignore", "Chart.yaml"})
 _TEMPLATES = "templates"
 _CHART_DIRECTORIES = (_TEMPLATES, "charts")
-_CONTEXT_IGNORE_FILES = frozenset({".dockerignore", ".containerignore"})
+# A file that decides how the files of a kind beside it are judged: a build context's ignore
+# files what COPY and ADD take (guardlint.parse.dockerignore), `.env` a Compose file's variables
+# (guardlint.documents.compose_env).
+_DECIDES_BESIDE = {
+    ".dockerignore": "dockerfile",
+    ".containerignore": "dockerfile",
+    ".env": "compose",
+}
 _OWN_IGNORE_SUFFIX = ".dockerignore"
 
 
@@ -38,7 +46,7 @@ def with_dependents(paths: list[str], root: str) -> list[str]:
         path = os.path.abspath(named)
         if not os.path.isfile(path) or relative_path(path, root).startswith(os.pardir):
             continue
-        for dependent in [*_chart_directories(path, root), *_dockerfiles_filtered_by(path)]:
+        for dependent in [*_chart_directories(path, root), *_files_decided_by(path)]:
             if dependent not in found:
                 found.append(dependent)
     return [*paths, *found]
@@ -56,16 +64,17 @@ def _chart_directories(path: str, root: str) -> list[str]:
     ]
 
 
-def _dockerfiles_filtered_by(path: str) -> list[str]:
-    """The Dockerfiles whose build context the ignore file at `path` filters when it is their
-    directory's."""
+def _files_decided_by(path: str) -> list[str]:
+    """The files beside `path` whose judgement it decides (_DECIDES_BESIDE), or the Dockerfile
+    whose own ignore file it is."""
     directory, name = os.path.split(path)
-    if name in _CONTEXT_IGNORE_FILES:
+    kind = _DECIDES_BESIDE.get(name)
+    if kind is not None:
         try:
             names = sorted(os.listdir(directory))
         except OSError:
             return []
-        return [os.path.join(directory, other) for other in names if _is_dockerfile(other)]
+        return [os.path.join(directory, other) for other in names if kind_by_name(other) == kind]
     own = name[: -len(_OWN_IGNORE_SUFFIX)] if name.endswith(_OWN_IGNORE_SUFFIX) else ""
     return [os.path.join(directory, own)] if _is_dockerfile(own) else []
 

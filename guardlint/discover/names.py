@@ -35,10 +35,11 @@ NAME_RULES = LazyPattern(_NAMES, re.IGNORECASE)
 _ASCII_NAME_RULES = re.compile(_NAMES)
 # The files a scan reads besides those it judges, whose change alone changes findings: every
 # file below a `templates/` directory (a Helm chart's `_helpers.tpl`, `NOTES.txt` and partials,
-# parsed with its templates), a chart's `.helmignore`, and a build context's ignore files;
+# parsed with its templates), a chart's `.helmignore`, a build context's ignore files and a
+# Compose project's `.env`;
 # guardlint.discover.dependents judges what each decides. (Chart.yaml, kustomizations, OpenAPI
 # definitions and .guardlint.yaml have YAML names.)
-_DEPENDENCIES = r"templates/[^\n]*|\.helmignore|\.containerignore|[^/]*\.dockerignore"
+_DEPENDENCIES = r"templates/[^\n]*|\.helmignore|\.containerignore|[^/]*\.dockerignore|\.env"
 # The pre-commit hook's `files` filter (.pre-commit-hooks.yaml): a path whose base name
 # guardlint scans, or a file such a path depends on.
 PRE_COMMIT_FILES = rf"(?i)(?:^|/)(?:{_NAMES}|{_DEPENDENCIES})\Z"

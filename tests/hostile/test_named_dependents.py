@@ -1,8 +1,8 @@
 """A file that is judged as no IaC but decides how another is (a Helm chart's helper,
-`.helmignore` or `Chart.yaml`; a `.dockerignore`), named alone as the pre-commit hook and
---changed-only name a commit's changed files: what it decides is judged with it
-(guardlint.discover.dependents), as a scan of the whole tree judges it. Naming it alone found
-nothing before."""
+`.helmignore` or `Chart.yaml`; a `.dockerignore`; a Compose project's `.env`), named alone as
+the pre-commit hook and --changed-only name a commit's changed files: what it decides is judged
+with it (guardlint.discover.dependents), as a scan of the whole tree judges it. Naming it alone
+found nothing before."""
 
 from __future__ import annotations
 
@@ -92,3 +92,14 @@ def test_a_named_dockerfile_s_own_ignore_file_judges_that_dockerfile(tmp_path):
     write_file(tmp_path, "app/api.Dockerfile.dockerignore", "# emptied\n")
     result = run_scan(tmp_path / "app" / "api.Dockerfile.dockerignore", root=str(tmp_path))
     assert _dkr026(result) == ["app/api.Dockerfile"]
+
+
+def test_a_named_env_file_judges_the_compose_files_beside_it(tmp_path):
+    """A commit sets the variable a service's `privileged` reads in the project's `.env`."""
+    service = "services:\n  web:\n    image: nginx\n    privileged: ${PRIVILEGED:-false}\n"
+    write_file(tmp_path, "app/compose.yaml", service)
+    write_file(tmp_path, "app/.env", "PRIVILEGED=true\n")
+    write_file(tmp_path, "other/compose.yaml", service)
+    result = run_scan(tmp_path / "app" / ".env", root=str(tmp_path))
+    found = [f.path.replace("\\", "/") for f in findings_of(result, "CMP001")]
+    assert found == ["app/compose.yaml"]
