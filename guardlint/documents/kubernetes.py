@@ -21,9 +21,9 @@ from guardlint.documents.tekton import is_variable
 from guardlint.knowledge.placeholders import is_filled_in_later
 from guardlint.knowledge.windows_images import is_windows_image
 from guardlint.model.documents import Document, Region
+from guardlint.parse.go_yaml import PlainFlagWord
 from guardlint.parse.image_ref import split_reference
 from guardlint.parse.located import region_of
-from guardlint.parse.scalars import truth
 from guardlint.parse.use_sites import SharedUses, UseSites, located
 
 # Kinds whose pods are meant to keep running (probes make sense); batch kinds finish.
@@ -48,15 +48,14 @@ INHERITED_SECURITY_FIELDS = frozenset(
 _WINDOWS_NODE_SELECTORS = ("kubernetes.io/os", "beta.kubernetes.io/os")
 
 
-# kubectl's YAML reader (go-yaml v2) takes these plain scalars for booleans, PyYAML leaves
-# them text (`yes`, `on`, `off` both read alike).
-_GO_YAML_FLAGS = {"y": True, "Y": True, "n": False, "N": False}
-
-
 def flag(value: Any) -> bool | None:
-    """A boolean field as kubectl sends it (guardlint.parse.scalars.truth, and y/n)."""
-    found = truth(value)
-    return _GO_YAML_FLAGS.get(value) if found is None and isinstance(value, str) else found
+    """A boolean field as the API server reads it: a YAML boolean (`true`, and `yes`, `on`,
+    `off` that go-yaml v2 and PyYAML both read so), or a plain `y`, `Y`, `n`, `N`, which go-yaml
+    v2 reads so too; None for text (`"true"`, `"y"` quoted, a placeholder), which the API
+    server refuses for a boolean field (`cannot unmarshal string into ... of type bool`)."""
+    if isinstance(value, bool):
+        return value
+    return value in ("y", "Y") if isinstance(value, PlainFlagWord) else None
 
 
 def placeholder(value: Any) -> bool:

@@ -24,9 +24,17 @@ _DEFAULT_TAGS = {
 }
 
 
+# go-yaml v2 (kubectl's reader) takes these plain scalars for booleans, YAML 1.1 as PyYAML
+# reads it for text: their own tag keeps that they were written plain, not quoted.
+GO_YAML_BOOL_TAG = "tag:guardlint,2026:go-yaml-bool"
+_GO_YAML_ONLY_BOOLS = frozenset({"y", "Y", "n", "N"})
+
+
 @functools.lru_cache(maxsize=4096)
 def plain_tag(value: str) -> str:
     """The tag YAML gives an untagged, unquoted scalar (int, float, bool, null, str...)."""
+    if value in _GO_YAML_ONLY_BOOLS:
+        return GO_YAML_BOOL_TAG
     return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
 
 

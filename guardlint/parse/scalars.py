@@ -16,6 +16,7 @@ from guardlint.parse.lazy_pattern import LazyPattern
 # of zeros is read one way (the zeros after the point only after a `.`), so a long run that
 # its last character spoils fails in time linear in the run.
 _ZERO_QUANTITY = LazyPattern(r"[-+]?(?:0+(?:\.0*)?|\.0+)(?:[eE][-+]?[0-9]+|[KMGTPE]i|[numkMGTPE])?")
+_ASCII_SPACE = " \t\n\v\f\r"
 _WORDS = {"true": True, "false": False}
 _YAML_1_1_WORDS = {
     **_WORDS,
@@ -53,14 +54,16 @@ def value_of(mapping: Any, name: str) -> Any:
 
 def whole_number(value: Any) -> int | None:
     """The whole number a value spells: 80, 80.0, "80", " -1 "; None for anything else
-    (booleans, fractions, infinities, `1_000`, digits of other scripts, 5,000 digits)."""
+    (booleans, fractions, infinities, `1_000`, digits of other scripts, 5,000 digits, and
+    spaces no consumer strips: Go's strconv and Java's parseInt strip none, Ruby's Integer()
+    only ASCII ones, where str.strip() also takes U+3000, U+00A0 and U+001C)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
-    text = value.strip() if isinstance(value, str) else ""
+    text = value.strip(_ASCII_SPACE) if isinstance(value, str) else ""
     if not ascii_digits(text[1:] if text[:1] in ("-", "+") else text):
         return None
     try:

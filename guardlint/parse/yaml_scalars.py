@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from guardlint.parse.libyaml import plain_tag
+from guardlint.parse.go_yaml import PlainFlagWord
+from guardlint.parse.libyaml import GO_YAML_BOOL_TAG, plain_tag
 from guardlint.parse.pyyaml import yaml
 
 _SCALAR_CONSTRUCTORS = {
@@ -27,6 +28,8 @@ def scalar_value(node: yaml.ScalarNode) -> Any:
     """The value of a scalar node with its resolved tag."""
     method = _SCALAR_CONSTRUCTORS.get(node.tag)
     if method is None:
+        if node.tag == GO_YAML_BOOL_TAG:
+            return PlainFlagWord(node.value)
         return node.value if isinstance(node.value, str) else str(node.value)
     try:
         return getattr(_CONSTRUCTOR, method)(node)

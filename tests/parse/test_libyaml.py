@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from guardlint.parse import libyaml
-from guardlint.parse.libyaml import LOADER, ComposingLoader
+from guardlint.parse.libyaml import GO_YAML_BOOL_TAG, LOADER, ComposingLoader
 
 # Texts every implicit resolver of YAML 1.1 answers for, and ones none does.
 _SCALARS = st.one_of(
@@ -22,7 +22,9 @@ _SCALARS = st.one_of(
 )  # fmt: skip
 
 
-def _tags(loader: type, text: str) -> list[str]:
+def _tags(loader: type, text: str, go_yaml_flags: bool = False) -> list[str]:
+    """The tag of every node; with `go_yaml_flags`, a plain `y`, `Y`, `n` or `N`'s as the
+    composing loader marks it, the boolean go-yaml v2 reads (PyYAML's YAML 1.1 reads text)."""
     found, pending = [], [yaml.compose(text, Loader=loader)]
     while pending:
         node = pending.pop()
@@ -30,21 +32,24 @@ def _tags(loader: type, text: str) -> list[str]:
             pending.extend(part for pair in node.value for part in pair)
         elif isinstance(node, yaml.SequenceNode):
             pending.extend(node.value)
-        if node is not None:
-            found.append(node.tag)
+        if node is None:
+            continue
+        flag = isinstance(node, yaml.ScalarNode) and not node.style and node.value in "yYnN"
+        found.append(GO_YAML_BOOL_TAG if go_yaml_flags and flag and node.value else node.tag)
     return found
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_SCALARS, min_size=1, max_size=8))
 @example(["yes", "yes", "'yes'", "!!str yes", "1" * 100])
+@example(["y", "'y'", "N", "yn"])
 def test_the_same_tags_as_pyyaml(scalars):
     flow = "- [" + ", ".join(f'"{s}"' for s in scalars) + "]\n"
     plain = "".join(f"- {s}\n" if s and s[0] not in "-?:,[]{}#&*!|>'\"%@`" else "" for s in scalars)
     mapping = "".join(f"k{i}: {line[2:]}" for i, line in enumerate(plain.splitlines(True)))
     for text in (flow, plain, mapping, "{" + ", ".join(scalars) + "}"):
         try:
-            expected = _tags(LOADER, text)
+            expected = _tags(LOADER, text, go_yaml_flags=True)
         except yaml.YAMLError:
             continue
         assert _tags(ComposingLoader, text) == expected

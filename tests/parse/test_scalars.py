@@ -36,7 +36,8 @@ def test_truth(value, strict, yaml_1_1):
 
 def test_compose_reads_yaml_1_1_words_and_kubernetes_does_not(tmp_path):
     """A read-only bind mount written `read_only: yes` is read-only to Compose; a Kubernetes
-    `privileged: "yes"` is no boolean, and the API server would refuse it."""
+    `privileged: 'True'` is text, no boolean, which the API server refuses for a boolean
+    field, while a plain `y` is one to go-yaml v2 (kubectl's reader)."""
     mount = "      - {type: bind, source: /var/run/docker.sock, target: /s, read_only: %s}\n"
     (tmp_path / "compose.yaml").write_text(
         "services:\n  ro:\n    image: app:1\n    volumes:\n"
@@ -47,11 +48,12 @@ def test_compose_reads_yaml_1_1_words_and_kubernetes_does_not(tmp_path):
     (tmp_path / "pod.yaml").write_text(
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
         "    - {name: a, image: 'app:1', securityContext: {privileged: 'True'}}\n"
+        "    - {name: b, image: 'app:1', securityContext: {privileged: y}}\n"
     )
     result = run_scan(tmp_path)
     read_only = {f.resource: "read-only" in f.message for f in findings_of(result, "CMP005")}
     assert read_only == {"service ro": True, "service rw": False}
-    assert len(findings_of(result, "K8S001")) == 1
+    assert [f.resource for f in findings_of(result, "K8S001")] == ["Pod default/p container b"]
 
 
 def test_keys_in_any_case_prefer_the_exact_spelling_then_the_first():

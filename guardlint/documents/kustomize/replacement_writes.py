@@ -21,6 +21,7 @@ from guardlint.documents.kustomize.replacements import (
     Token,
 )
 from guardlint.model.documents import Region
+from guardlint.parse.go_yaml import resolve_plain
 from guardlint.parse.located import YamlMap, region_of
 from guardlint.parse.scalars import whole_number
 
@@ -187,8 +188,8 @@ def created_value(value: Any) -> Any:
 
 
 def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    """Whether the YAML readers of kustomize's output (go-yaml v2 and v3 alike) take the text
+    for a number: `0x1F`, `1_0`, `.inf` and `1e5` are, `٣`, `inf` and ` 1` are not (Python's
+    float() reads those three and refuses the first three)."""
+    found = resolve_plain(text)
+    return isinstance(found, (int, float)) and not isinstance(found, bool)

@@ -165,7 +165,7 @@ spec:
       image: mcr.microsoft.com/windows/nanoserver:ltsc2022
       securityContext:
         windowsOptions:
-          hostProcess: "true"
+          hostProcess: Y
     - name: off
       image: mcr.microsoft.com/windows/nanoserver:ltsc2022
       securityContext:

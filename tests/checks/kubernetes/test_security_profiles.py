@@ -265,7 +265,7 @@ spec:
     - name: setup
       image: busybox:1.36
       securityContext:
-        privileged: "true"
+        privileged: y
         seccompProfile: {type: Localhost, localhostProfile: profiles/agent.json}
   containers:
     - name: agent

@@ -49,7 +49,7 @@ def said(found: list[Finding]) -> list[tuple[int, str]]:
 def test_container_setting_catches_the_value_it_forbids(tmp_path):
     manifest = pod(
         "{name: a, securityContext: {privileged: true}}",
-        '{name: b, securityContext: {privileged: "True"}}',
+        "{name: b, securityContext: {privileged: Y}}",
     )
     found = findings(tmp_path, "container-setting", SETTING, manifest)
     assert said(found) == [(6, "Container a of Pod shop/p"), (7, "Container b of Pod shop/p")]
