@@ -11,6 +11,7 @@ from typing import Any
 
 from guardlint.model.documents import Region, SourceFile
 from guardlint.parse.helm_charts import HELM_SUPPORT
+from guardlint.parse.kubectl_keys import read_keys_as_kubectl
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import located_copy, region_of
 from guardlint.parse.text import ParseError
@@ -306,6 +307,9 @@ def classify(
     elif _is_cloudformation(data):
         yield "cloudformation", data, {}
     elif is_kubernetes(data):
+        refusals = read_keys_as_kubectl(data)
+        if notes is not None:
+            notes.extend(refusals)
         for item, in_template in kubernetes_objects(data, [] if notes is None else notes):
             yield "kubernetes", item, kubernetes_meta(item, in_template)
     elif (kustomization := kindless_kustomization(data, source)) is not None:

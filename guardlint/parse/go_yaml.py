@@ -37,6 +37,9 @@ _FLOAT32_MAX_DIGITS = 9
 _FIXED_UP_TO = 6  # the exponent from which shortest 'g' writes an exponent
 
 
+NUMBER_STARTS = "+-.0123456789"  # the first characters of a number to go-yaml v2
+
+
 class PlainFlagWord(str):
     """A plain `y`, `Y`, `n` or `N`: text to PyYAML, CloudFormation and Compose, a boolean to
     go-yaml v2, and so to kubectl and the API server (a quoted one is text to all). The YAML
@@ -54,7 +57,7 @@ def resolve_plain(text: str) -> Any:
     int (a WideInteger past int64), a float, or the text itself (a timestamp stays text)."""
     if text in _WORDS:
         return _WORDS[text]
-    if not text or not text.isascii() or text[0] not in "+-.0123456789":
+    if not text or not text.isascii() or text[0] not in NUMBER_STARTS:
         return text
     if text[0] == ".":  # ParseFloat of the text as written
         found = _go_float(text) if _YAML_STYLE_FLOAT.fullmatch(text) else None
@@ -75,6 +78,12 @@ def resolve_plain(text: str) -> Any:
         found = _go_float(plain)
         return text if found is None else found
     return text
+
+
+def go_yaml_number(text: str) -> bool:
+    """Whether go-yaml v2 reads a plain scalar as a number (an int or float)."""
+    found = resolve_plain(text)
+    return isinstance(found, (int, float)) and not isinstance(found, bool)
 
 
 def _int(plain: str) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import operator
 
+from guardlint.parse.go_yaml import NUMBER_STARTS, go_yaml_number
 from guardlint.parse.pyyaml import yaml
 
 try:
@@ -24,18 +25,28 @@ _DEFAULT_TAGS = {
 }
 
 
-# go-yaml v2 (kubectl's reader) takes these plain scalars for booleans, YAML 1.1 as PyYAML
-# reads it for text: their own tag keeps that they were written plain, not quoted.
+# go-yaml v2 (kubectl's reader) takes these plain scalars for booleans, and those of the
+# other tag for numbers (`0o17`, `1e3`, `08`), where YAML 1.1 as PyYAML reads it has text:
+# their own tags keep that they were written plain, not quoted.
 GO_YAML_BOOL_TAG = "tag:guardlint,2026:go-yaml-bool"
+GO_YAML_NUMBER_TAG = "tag:guardlint,2026:go-yaml-number"
 _GO_YAML_ONLY_BOOLS = frozenset({"y", "Y", "n", "N"})
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _plain_tag(value: str) -> str:
+    if value in _GO_YAML_ONLY_BOOLS:
+        return GO_YAML_BOOL_TAG
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == _STR_TAG and value[:1] in NUMBER_STARTS and go_yaml_number(value):
+        return GO_YAML_NUMBER_TAG
+    return tag
 
 
 @functools.lru_cache(maxsize=4096)
 def plain_tag(value: str) -> str:
     """The tag YAML gives an untagged, unquoted scalar (int, float, bool, null, str...)."""
-    if value in _GO_YAML_ONLY_BOOLS:
-        return GO_YAML_BOOL_TAG
-    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    return _plain_tag(value)
 
 
 class ComposingLoader(LOADER):
@@ -47,7 +58,7 @@ class ComposingLoader(LOADER):
         if kind is yaml.ScalarNode and implicit[0]:
             if len(value) <= _REMEMBERED_LENGTH:
                 return plain_tag(value)
-            return _RESOLVER.resolve(kind, value, implicit)
+            return _plain_tag(value)
         return _DEFAULT_TAGS[kind]
 
     # libyaml calls these two hooks around every node it composes, for path resolvers, which a

@@ -38,7 +38,9 @@ def new_region(line: int, column: int, end_line: int, end_column: int) -> Region
 class YamlMap(dict):
     """A mapping that knows the region of itself, of each key and of each value."""
 
-    __slots__ = ("key_regions", "merged_keys", "region", "value_regions")
+    # json_keys: on a document's root only, where a key of the document is other text to
+    # kubectl (guardlint.parse.yaml_nodes; never set elsewhere: read with getattr).
+    __slots__ = ("json_keys", "key_regions", "merged_keys", "region", "value_regions")
 
     def __init__(self, region: Region) -> None:
         # No dict.__init__: with no arguments it does nothing (a corpus makes 50,000 maps).

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from guardlint.model.documents import Region
+from guardlint.parse.go_yaml import json_key
 from guardlint.parse.json_nodes import load_json, load_json_stream
-from guardlint.parse.libyaml import ComposingLoader
+from guardlint.parse.libyaml import GO_YAML_BOOL_TAG, GO_YAML_NUMBER_TAG, ComposingLoader
 from guardlint.parse.located import MAX_DEPTH, YamlError, YamlMap, YamlSeq, hashable, new_region
 from guardlint.parse.pyyaml import yaml
 from guardlint.parse.yaml_ends import BLOCK_SCALAR_STYLES, NodeEnds
@@ -28,6 +29,8 @@ from guardlint.parse.yaml_limits import (
 from guardlint.parse.yaml_scalars import CONSTRUCTED_TAGS, scalar_value
 
 _STR = "tag:yaml.org,2002:str"
+# A plain key of these tags may be other text to go-yaml v2 and sigs.k8s.io/yaml (kubectl).
+_RETYPED_KEY_TAGS = CONSTRUCTED_TAGS | {GO_YAML_BOOL_TAG, GO_YAML_NUMBER_TAG}
 _SCALAR = yaml.ScalarNode
 _MERGE = "tag:yaml.org,2002:merge"
 # Short-form intrinsics whose long form is not "Fn::<Name>".
@@ -47,6 +50,8 @@ class _Converter:
         self.ends = ends
         self.memo: dict[int, Any] = {}
         self.key_problems: list[YamlError] = []
+        # (map, key as written, its JSON text to kubectl or None where kubectl refuses it)
+        self.json_keys: list[tuple[YamlMap, Any, str | None]] = []
         # Without an anchor a block collection's last value is written last, and NodeEnds ends
         # the collection where that value ends: its region is made from the value's, once
         # converted (a walk down every collection's last values otherwise).
@@ -136,7 +141,7 @@ class _Converter:
         """A key as the tools that deploy the file read it: its text. CloudFormation and
         Compose (go-yaml v3 decoding into a string) take a number, boolean or null key as
         written, so `false:` is named `false`, and `1:` and `1.0:`, or `true:` and `yes:`, are
-        two keys, not one that PyYAML's typed values would make of them."""
+        two keys (kubectl's reading is kept apart: json_keys, guardlint.parse.kubectl_keys)."""
         if type(node) is _SCALAR and node.tag in CONSTRUCTED_TAGS and depth <= MAX_DEPTH:
             return node.value
         return self._child(node, depth)
@@ -186,6 +191,12 @@ class _Converter:
                         self._note_collection_key(key_node)
                     key = str(key)
                 key_region = self._region(key_node)
+                if (
+                    key_node.tag in _RETYPED_KEY_TAGS
+                    and not key_node.style  # plain: a quoted key is its text to go-yaml too
+                    and (as_json := json_key(key_node.value)) != key
+                ):
+                    self.json_keys.append((mapping, key, as_json))
             if key in mapping:
                 self._note_duplicate(key, key_regions[key], key_node)
             tag = value_node.tag
@@ -374,9 +385,12 @@ def load_documents(
             check_expansion(node)
         converter = _Converter(cfn_tags, ends)
         try:
-            documents.append(converter.convert(node))
+            document = converter.convert(node)
         except RecursionError:
             raise YamlError(f"nesting deeper than {MAX_DEPTH} levels") from None
+        if converter.json_keys and isinstance(document, YamlMap):
+            document.json_keys = converter.json_keys
+        documents.append(document)
         if notes is not None:
             notes.extend(converter.key_problems)
     return documents

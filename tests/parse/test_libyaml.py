@@ -9,7 +9,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from guardlint.parse import libyaml
-from guardlint.parse.libyaml import GO_YAML_BOOL_TAG, LOADER, ComposingLoader
+from guardlint.parse.go_yaml import NUMBER_STARTS, go_yaml_number
+from guardlint.parse.libyaml import GO_YAML_BOOL_TAG, GO_YAML_NUMBER_TAG, LOADER, ComposingLoader
 
 # Texts every implicit resolver of YAML 1.1 answers for, and ones none does.
 _SCALARS = st.one_of(
@@ -22,9 +23,13 @@ _SCALARS = st.one_of(
 )  # fmt: skip
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _tags(loader: type, text: str, go_yaml_flags: bool = False) -> list[str]:
-    """The tag of every node; with `go_yaml_flags`, a plain `y`, `Y`, `n` or `N`'s as the
-    composing loader marks it, the boolean go-yaml v2 reads (PyYAML's YAML 1.1 reads text)."""
+    """The tag of every node; with `go_yaml_flags`, a plain `y`, `Y`, `n` or `N`'s, and a
+    plain number go-yaml v2 reads where PyYAML's YAML 1.1 reads text (`0o17`, `1e5`), as the
+    composing loader marks them."""
     found, pending = [], [yaml.compose(text, Loader=loader)]
     while pending:
         node = pending.pop()
@@ -34,15 +39,20 @@ def _tags(loader: type, text: str, go_yaml_flags: bool = False) -> list[str]:
             pending.extend(node.value)
         if node is None:
             continue
-        flag = isinstance(node, yaml.ScalarNode) and not node.style and node.value in "yYnN"
-        found.append(GO_YAML_BOOL_TAG if go_yaml_flags and flag and node.value else node.tag)
+        tag = node.tag
+        if go_yaml_flags and isinstance(node, yaml.ScalarNode) and not node.style:
+            if node.value in ("y", "Y", "n", "N"):
+                tag = GO_YAML_BOOL_TAG
+            elif tag == _STR and node.value[:1] in NUMBER_STARTS and go_yaml_number(node.value):
+                tag = GO_YAML_NUMBER_TAG
+        found.append(tag)
     return found
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_SCALARS, min_size=1, max_size=8))
 @example(["yes", "yes", "'yes'", "!!str yes", "1" * 100])
-@example(["y", "'y'", "N", "yn"])
+@example(["y", "'y'", "N", "yn", "0o17", "1e5", "08", "0X1F", "1__0", "'1e5'"])
 def test_the_same_tags_as_pyyaml(scalars):
     flow = "- [" + ", ".join(f'"{s}"' for s in scalars) + "]\n"
     plain = "".join(f"- {s}\n" if s and s[0] not in "-?:,[]{}#&*!|>'\"%@`" else "" for s in scalars)

@@ -21,7 +21,7 @@ from guardlint.documents.kustomize.replacements import (
     Token,
 )
 from guardlint.model.documents import Region
-from guardlint.parse.go_yaml import resolve_plain
+from guardlint.parse.go_yaml import go_yaml_number
 from guardlint.parse.located import YamlMap, region_of
 from guardlint.parse.scalars import whole_number
 
@@ -184,12 +184,6 @@ def created_value(value: Any) -> Any:
     if _INTEGER.fullmatch(value):
         number = whole_number(value)  # None past int()'s 4,300 digits: not known how Go reads it
         return NOT_KNOWN if number is None else number
-    return NOT_KNOWN if value.lower() in _SPECIAL or _is_number(value) else value
-
-
-def _is_number(text: str) -> bool:
-    """Whether the YAML readers of kustomize's output (go-yaml v2 and v3 alike) take the text
-    for a number: `0x1F`, `1_0`, `.inf` and `1e5` are, `٣`, `inf` and ` 1` are not (Python's
-    float() reads those three and refuses the first three)."""
-    found = resolve_plain(text)
-    return isinstance(found, (int, float)) and not isinstance(found, bool)
+    # A number to the YAML readers of kustomize's output (go-yaml v2, and v3 alike): `0x1F`,
+    # `1_0`, `.inf`, `1e5`; not `٣`, `inf` or ` 1`, which Python's float() reads.
+    return NOT_KNOWN if value.lower() in _SPECIAL or go_yaml_number(value) else value
