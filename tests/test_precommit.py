@@ -130,10 +130,14 @@ NAMES = (
     "template.template", "stack.JSON", "compose.override.yml", "docker-compose.yaml",
     "values.yml", "Dockerfile.md", "Dockerfile.dockerignore", "README.md", "main.tf", "x.txt",
     ".dockerignore", ".containerignore", ".helmignore", "_helpers.tpl", "NOTES.txt", ".env",
+    "app.py", "web.env", ".env.local", "pyproject.toml", "app.pyc", "setup.cfg",
 )  # fmt: skip
-# Files whose change alone changes what a scan finds elsewhere (guardlint.discover.dependents).
+# Files whose change alone changes what a scan finds elsewhere (guardlint.discover.dependents,
+# a function's code or an env file another file names: discover.namers; the config that may
+# be in pyproject.toml: cli.governing).
 DEPENDED_ON = (
-    ".dockerignore", ".containerignore", ".helmignore", "Dockerfile.dockerignore", ".env"
+    ".dockerignore", ".containerignore", ".helmignore", "Dockerfile.dockerignore", ".env",
+    "app.py", "web.env", ".env.local", "pyproject.toml",
 )  # fmt: skip
 
 
@@ -223,3 +227,32 @@ def test_a_commit_of_a_chart_s_helpers_or_helmignore_alone_is_scanned(project, h
     failed = run(project, *PRE_COMMIT, "run", env=env, check=False)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "K8S001" in failed.stdout and "chart/templates/pod.yaml" in failed.stdout
+
+
+def test_a_commit_of_a_function_s_code_or_the_config_alone_is_scanned(project, hook_repo, env):
+    """A commit changing only the code a template's `CodeUri` names fails the hook with the
+    finding the template's scan makes of it; one changing only the config that enables a rule
+    fails it with that rule's findings anywhere in the tree."""
+    function = (
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
+        "    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+        "      Handler: app.handler\n      CodeUri: src/\n"
+    )
+    write_file(project, "fn/template.yaml", function)
+    write_file(project, "fn/src/app.py", "def handler(event, context):\n    return 1\n")
+    write_file(project, "app/Dockerfile", BAD)
+    write_file(project, ".guardlint.yaml", "disable: [DKR008]\n")
+    run(project, "git", "add", "-A", env=env)
+    use_hook(project, hook_repo, env)
+    run(project, "git", "commit", "-q", "--no-verify", "-m", "tree", env=env)
+    shell = "import subprocess\n\n\ndef handler(event, context):\n"
+    write_file(project, "fn/src/app.py", shell + "    subprocess.call(event['cmd'], shell=True)\n")
+    run(project, "git", "add", "fn/src/app.py", env=env)
+    failed = run(project, *PRE_COMMIT, "run", "--verbose", env=env, check=False)
+    assert "CFN030" in failed.stdout and "fn/src/app.py" in failed.stdout, failed.stdout
+    run(project, "git", "commit", "-q", "--no-verify", "-m", "code", env=env)
+    write_file(project, ".guardlint.yaml", "fail_on: low\n")
+    run(project, "git", "add", ".guardlint.yaml", env=env)
+    failed = run(project, *PRE_COMMIT, "run", env=env, check=False)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "DKR008" in failed.stdout and "app/Dockerfile" in failed.stdout

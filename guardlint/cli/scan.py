@@ -11,6 +11,7 @@ import click
 
 from guardlint.cli.cache import cache_asked, cache_options, configure_cache, note_reuse
 from guardlint.cli.destinations import Destination, OutputError, destinations, write_reports
+from guardlint.cli.governing import governed_paths
 from guardlint.cli.output import write_output
 from guardlint.cli.progress import shows_progress
 from guardlint.cli.shared import (
@@ -318,6 +319,7 @@ def scan(
     config.apply(options, rulebook)
     if changed_only or since:
         _only_changed(options, root, since or "HEAD")
+    options.paths = governed_paths(options.paths, root, (config.source, baseline), rule_dirs)
     if max_file_size is not None:
         options.max_bytes = max_file_size
     if file_timeout is not None:

@@ -172,7 +172,10 @@ def discover(
     result = Discovery()
     walker = _Walker(root, list(excludes), result, shard, cdk_assets, statuses, named_kind)
     by_real_path: dict[str, int] = {}  # a file's real path -> its index in result.files
-    for path in paths if named_kind else with_dependents(paths, root):
+    # The root's files, in a walk of their own that selects what any slice would, for the
+    # files that name a file named (discover.namers).
+    walk = _Walker(root, list(excludes), Discovery(), None, cdk_assets, False, None).walk
+    for path in paths if named_kind else with_dependents(paths, root, walk):
         for source, real in walker.walk(os.path.abspath(path)):
             # All names of one file (links) belong to one slice, which keeps one of them.
             if not walker.owns_real(real):

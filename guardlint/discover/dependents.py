@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 
+from guardlint.discover.namers import Walk, files_naming
 from guardlint.discover.names import kind_by_name
 from guardlint.parse.helm_charts import below_chart_templates
 from guardlint.parse.inputs import relative_path
@@ -38,18 +39,20 @@ def chart_manifest(name: str, kind: str | None) -> bool:
     return kind is not None and kind != "dockerfile" and not name.startswith("_")
 
 
-def with_dependents(paths: list[str], root: str) -> list[str]:
-    """`paths`, then the files and directories whose judgement a file among them decides (each
-    once; a directory named is walked whole anyway)."""
-    found: list[str] = []
-    for named in paths:
-        path = os.path.abspath(named)
-        if not os.path.isfile(path) or relative_path(path, root).startswith(os.pardir):
-            continue
-        for dependent in [*_chart_directories(path, root), *_files_decided_by(path)]:
-            if dependent not in found:
-                found.append(dependent)
+def with_dependents(paths: list[str], root: str, walk: Walk) -> list[str]:
+    """`paths`, then the files and directories whose judgement a file among them decides, then
+    the files of `walk(root)` (discovery's walk) that name one by its path (namers.py); each
+    once (a directory named is walked whole anyway)."""
+    files = [path for path in map(os.path.abspath, paths) if _inside(path, root)]
+    found: dict[str, None] = {}
+    for path in files:
+        found.update(dict.fromkeys([*_chart_directories(path, root), *_files_decided_by(path)]))
+    found.update(dict.fromkeys(files_naming(files, root, walk)))
     return [*paths, *found]
+
+
+def _inside(path: str, root: str) -> bool:
+    return os.path.isfile(path) and not relative_path(path, root).startswith(os.pardir)
 
 
 def _chart_directories(path: str, root: str) -> list[str]:

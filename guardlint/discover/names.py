@@ -37,9 +37,15 @@ _ASCII_NAME_RULES = re.compile(_NAMES)
 # file below a `templates/` directory (a Helm chart's `_helpers.tpl`, `NOTES.txt` and partials,
 # parsed with its templates), a chart's `.helmignore`, a build context's ignore files and a
 # Compose project's `.env`;
-# guardlint.discover.dependents judges what each decides. (Chart.yaml, kustomizations, OpenAPI
-# definitions and .guardlint.yaml have YAML names.)
-_DEPENDENCIES = r"templates/[^\n]*|\.helmignore|\.containerignore|[^/]*\.dockerignore|\.env"
+# guardlint.discover.dependents judges what each decides; a function's Python code and
+# Compose env files (`web.env`, `.env.local`), read by the files that name them
+# (guardlint.discover.namers); a pyproject.toml, which may hold the config, whose change
+# rescans the tree (guardlint.cli.governing). (Chart.yaml, kustomizations, OpenAPI
+# definitions, baselines, rule packs and .guardlint.yaml have YAML or JSON names.)
+_DEPENDENCIES = (
+    r"templates/[^\n]*|\.helmignore|\.containerignore|[^/]*\.dockerignore"
+    r"|[^/]*\.env|\.env\.[^/]*|[^/]*\.py|pyproject\.toml"
+)
 # The pre-commit hook's `files` filter (.pre-commit-hooks.yaml): a path whose base name
 # guardlint scans, or a file such a path depends on.
 PRE_COMMIT_FILES = rf"(?i)(?:^|/)(?:{_NAMES}|{_DEPENDENCIES})\Z"
