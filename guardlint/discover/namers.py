@@ -38,7 +38,11 @@ _PATH = rb"[\w.\-/~$\x80-\xff]"
 _PATH_BYTES = frozenset(
     b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/~$" + bytes(range(128, 256))
 )
+_FEW_NAMES = 32  # looked for one by one in a file's bytes, before looking at its paths
 _LONGEST = 4096  # the longest path looked back for (Linux's PATH_MAX)
+# The last name of a path written whole, perhaps before a last `/`: one name per path, so that
+# a file is looked through once whatever the number of names looked for.
+_LAST_NAME = re.compile(rb"(?<![\w.\-~$\x80-\xff])[\w.\-~$\x80-\xff]+(?=/?(?!" + _PATH + rb"))")
 
 Walk = Callable[[str], Iterable[tuple[SourceFile, str]]]
 
@@ -59,7 +63,10 @@ def files_naming(named: list[str], root: str, walk: Walk) -> list[str]:
         if kind_by_name(os.path.basename(path)) is None
         for target in _chain(path, root)
     }
-    last_names = _last_names(targets)
+    # The names a path to one ends in; `.` or `..` for a file's own directory or those above.
+    names = frozenset(os.fsencode(os.path.basename(target)) for target in targets)
+    last_names = names | {b".", b".."} if by_dots else names
+    few = len(last_names) <= _FEW_NAMES
     skipped = set(named)
     found: list[str] = []
     for source in _readable(walk(root), skipped):
@@ -67,6 +74,8 @@ def files_naming(named: list[str], root: str, walk: Walk) -> list[str]:
             text = read_input(source.path, DEFAULT_MAX_BYTES, root)
         except InputError:
             continue  # unreadable or too large: the scan of it, if any, says so
+        if few and not any(name in text for name in last_names):
+            continue  # most files, for a few names: a search in C for each
         directory = os.path.dirname(os.path.abspath(source.path))
         written = _written(text, last_names)
         if any(
@@ -98,24 +107,16 @@ def _chain(path: str, root: str) -> list[str]:
     return chain
 
 
-def _last_names(targets: set[str]) -> re.Pattern[bytes]:
-    """Where a path ending in the name of one of `targets` (or in `.` or `..`, which a file
-    writes for its own directory or those above) ends: the name, perhaps before a last `/`,
-    at the end of a path written whole."""
-    names = sorted({os.fsencode(os.path.basename(target)) for target in targets}, key=len)
-    alternatives = b"|".join(re.escape(name) for name in reversed(names) if name)
-    return re.compile(
-        rb"(?<![\w.\-~$\x80-\xff])(?:" + alternatives + rb"|\.\.?)(?=/?(?!" + _PATH + rb"))"
-    )
-
-
-def _written(text: bytes, last_names: re.Pattern[bytes]) -> Iterator[bytes]:
-    """Each path written whole in `text` that ends in one of `last_names`."""
-    for match in last_names.finditer(text):
-        start = match.start()
-        while start > 0 and text[start - 1] in _PATH_BYTES and match.start() - start < _LONGEST:
-            start -= 1
-        yield text[start : match.end()]
+def _written(text: bytes, last_names: frozenset[bytes]) -> Iterator[bytes]:
+    """Each path written whole in `text` whose last name is one of `last_names`."""
+    if last_names.isdisjoint(_LAST_NAME.findall(text)):
+        return  # most files, for many names: one pass in C
+    for match in _LAST_NAME.finditer(text):
+        if match.group() in last_names:
+            start = match.start()
+            while start > 0 and text[start - 1] in _PATH_BYTES and match.start() - start < _LONGEST:
+                start -= 1
+            yield text[start : match.end()]
 
 
 def _dots(written: bytes) -> bool:

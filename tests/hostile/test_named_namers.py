@@ -8,10 +8,13 @@ Naming one alone found nothing before."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 
 import pytest
 
+from guardlint.discover import namers
+from guardlint.model.documents import SourceFile
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import run_cli
 from tests.test_startup import CUSTOM_PACK
@@ -73,6 +76,37 @@ def test_a_file_naming_one_outside_the_root_or_excluded_is_not_judged(tmp_path):
     assert run_scan(named, root=str(tmp_path / "fn" / "src")).findings == []
     excluded = run_scan(named, root=str(tmp_path), excludes=["fn/template.yaml"])
     assert excluded.findings == []
+
+
+def test_a_dot_names_a_directory_for_the_code_in_it_not_for_its_templates(tmp_path):
+    """`CodeUri: .` deploys the directory's code; a `.` dividing a `Fn::Join` names nothing."""
+    write_file(tmp_path, "fn/template.yaml", TEMPLATE.format(uri="."))
+    write_file(tmp_path, "fn/app.py", CODE)
+    bucket = "Resources:\n  Site:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+    public = "      AccessControl: PublicReadWrite\n"
+    write_file(
+        tmp_path, "fn/site.yaml", bucket + public + '      BucketName: !Join [".", [a, b]]\n'
+    )
+    assert _paths(run_scan(tmp_path / "fn" / "app.py", root=str(tmp_path)), "CFN030") == [
+        "fn/app.py"
+    ]
+    result = run_scan(tmp_path / "fn" / "template.yaml", root=str(tmp_path))
+    assert _paths(result, "CFN002") == []
+
+
+def test_the_files_looked_through_are_bounded(tmp_path, monkeypatch):
+    write_file(tmp_path, "fn/src/app.py", CODE)
+    write_file(tmp_path, "fn/a.yaml", TEMPLATE.format(uri="src"))
+    write_file(tmp_path, "fn/b.yaml", TEMPLATE.format(uri="src"))
+    monkeypatch.setattr(namers, "MAX_FILES_READ", 1)
+    named = [str(tmp_path / "fn" / "src" / "app.py")]
+    found = namers.files_naming(named, str(tmp_path), lambda root: _walk(root))
+    assert [os.path.basename(path) for path in found] == ["a.yaml"]
+
+
+def _walk(root: str):
+    for name in ("fn/a.yaml", "fn/b.yaml"):
+        yield SourceFile(os.path.join(root, name), name, "structured", root), name
 
 
 BAD_DOCKERFILE = "FROM python:latest\nRUN curl -fsSL https://example.com/install.sh | sh\n"
