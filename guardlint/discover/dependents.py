@@ -15,6 +15,7 @@ import os
 
 from guardlint.discover.namers import Walk, files_naming
 from guardlint.discover.names import kind_by_name
+from guardlint.parse.cdk_assembly import AssemblyEntries
 from guardlint.parse.helm_charts import below_chart_templates
 from guardlint.parse.inputs import relative_path
 
@@ -47,7 +48,11 @@ def with_dependents(paths: list[str], root: str, walk: Walk) -> list[str]:
     found: dict[str, None] = {}
     for path in files:
         found.update(dict.fromkeys([*_chart_directories(path, root), *_files_decided_by(path)]))
-    found.update(dict.fromkeys(files_naming(files, root, walk)))
+    # A CDK cloud assembly's staged assets and metadata: no scan reads them for another file
+    # (a stack's template writes its assets' folder names, `aws:asset:path`, and reads none).
+    assembly = AssemblyEntries(root)
+    read = [path for path in files if assembly.reason(path, False, None) is None]
+    found.update(dict.fromkeys(files_naming(read, root, walk)))
     return [*paths, *found]
 
 
