@@ -16,7 +16,7 @@ import os
 from guardlint.discover.namers import Walk, files_naming
 from guardlint.discover.names import kind_by_name
 from guardlint.parse.cdk_assembly import AssemblyEntries
-from guardlint.parse.helm_charts import below_chart_templates
+from guardlint.parse.helm_charts import charts_holding
 from guardlint.parse.inputs import relative_path
 
 # A chart's files outside templates/ that decide how its templates are loaded.
@@ -97,18 +97,7 @@ def _chart_loaded_by(path: str, root: str) -> str | None:
     directory, name = os.path.split(path)
     if name in _CHART_FILES:
         return directory if os.path.isdir(os.path.join(directory, _TEMPLATES)) else None
-    if (
-        _TEMPLATES not in directory.split(os.sep)
-        or chart_manifest(name, kind_by_name(name))
-        or not below_chart_templates(path, root, os.path.isfile)
-    ):
+    if _TEMPLATES not in directory.split(os.sep) or chart_manifest(name, kind_by_name(name)):
         return None
-    while True:
-        chart = os.path.dirname(directory)
-        if os.path.basename(directory) == _TEMPLATES and os.path.isfile(
-            os.path.join(chart, "Chart.yaml")
-        ):
-            return chart  # the nearest chart: a subchart's helpers load with its own templates
-        if directory == root or chart == directory:
-            return None
-        directory = chart
+    charts = list(charts_holding(path, root, os.path.isfile))
+    return charts[-1] if charts else None  # the nearest: a subchart's helpers load with its own

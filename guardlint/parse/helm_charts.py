@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from guardlint.parse.inputs import relative_path
 
@@ -28,14 +28,22 @@ def below_chart_templates(path: str, root: str, is_file: Callable[[str], bool]) 
     Chart.yaml) at or inside the scan `root`; `is_file` tells whether a Chart.yaml is there
     (discovery stats it; a lookup of what a pod's file depends on records it for the result
     cache)."""
+    return next(charts_holding(path, root, is_file), None) is not None
+
+
+def charts_holding(path: str, root: str, is_file: Callable[[str], bool]) -> Iterator[str]:
+    """The charts whose templates/ directory holds `path` (below_chart_templates), from the
+    scan root down: the last is the nearest, a subchart's own. Lazy, so that
+    below_chart_templates looks for no Chart.yaml past the first chart, as it did."""
     rel = relative_path(path, root)
     if rel == os.curdir or rel.startswith(os.pardir):
-        return False
+        return
     directories = [root]  # the root and each directory below it on the way to path
     for name in rel.split(os.sep)[:-1]:
         directories.append(os.path.join(directories[-1], name))
-    return any(
-        os.path.basename(directory) == _CHART_TEMPLATES
-        and is_file(os.path.join(os.path.dirname(directory), _CHART_FILE))
-        for directory in directories
-    )
+    for directory in directories:
+        chart = os.path.dirname(directory)
+        if os.path.basename(directory) == _CHART_TEMPLATES and is_file(
+            os.path.join(chart, _CHART_FILE)
+        ):
+            yield chart
