@@ -53,3 +53,21 @@ def test_editing_only_the_named_file_changes_the_findings(tmp_path, named):
     assert seen(again) == seen(cached_scan(tree, None))
     assert (rule, named) not in {(f.rule_id, f.path) for f in again.findings}
     assert again.reused_files >= 1  # the naming file's outcome, named files and all
+
+
+def test_a_scan_whose_named_files_are_all_scanned_makes_no_second_round(tmp_path, monkeypatch):
+    # A round of no files looked its cache up all the same: its context digested again.
+    from guardlint.engine import cache_context
+
+    contexts = []
+    digest = cache_context.context_digest
+    monkeypatch.setattr(
+        cache_context, "context_digest", lambda *a: contexts.append(a) or digest(*a)
+    )
+    # A buildspec that discovery finds by its name, and a file the template names that is none.
+    template = aws.TEMPLATE.replace("ci/build.cfg", "buildspec.yml").replace("./app.txt", "gone")
+    write_file(tmp_path / "tree", "template.yaml", template)
+    write_file(tmp_path / "tree", "buildspec.yml", aws.BUILDSPEC)
+    first = cached_scan(tmp_path / "tree", tmp_path / "cache")
+    assert ("CBD004", "buildspec.yml") in {(f.rule_id, f.path) for f in first.findings}
+    assert len(contexts) == 1
