@@ -15,6 +15,7 @@ from guardlint.findings.records import RecordReader, finding_record
 from guardlint.model.documents import SCANNED, SKIPPED, UNPARSABLE
 
 _STATUSES = frozenset({SCANNED, SKIPPED, UNPARSABLE})
+_new_counter = Counter.__new__
 
 
 def outcome_data(outcome: FileOutcome) -> dict[str, Any]:
@@ -42,19 +43,27 @@ def entry_outcome(data: Any, rel_path: str, records: RecordReader) -> FileOutcom
     status, skip_reason, kinds = data["status"], data["skip_reason"], data["kinds"]
     if data["rel_path"] != rel_path or status not in _STATUSES:
         raise ValueError("an outcome of another file, or no status")
-    if not (skip_reason is None or isinstance(skip_reason, str)) or not isinstance(kinds, dict):
+    if not (skip_reason is None or type(skip_reason) is str) or type(kinds) is not dict:
         raise ValueError("a skip reason is text, kinds a map")
-    if not all(type(count) is int and count > 0 for count in kinds.values()):
-        raise ValueError("kinds are counted")
+    # Loops, not all() over a generator: a warm scan checks each file's outcome.
+    for count in kinds.values():
+        if type(count) is not int or count <= 0:
+            raise ValueError("kinds are counted")
     finding = records.finding
     findings = [finding(record, rel_path) for record in data["findings"]]
     superseded_named = data["superseded_named"]
-    if type(superseded_named) is not list or not all(type(i) is str for i in superseded_named):
+    if type(superseded_named) is not list:
         raise ValueError("superseded rules are named by their IDs")
-    named = tuple(tuple(item) for item in data["named"])
-    if not all(len(item) == 2 and all(type(i) is str for i in item) for item in named):
-        raise ValueError("a named file is a path and a kind")
-    counted: Counter = Counter()
+    for rule_id in superseded_named:
+        if type(rule_id) is not str:
+            raise ValueError("superseded rules are named by their IDs")
+    named = data["named"]
+    # Nearly every file names none.
+    named = () if type(named) is list and not named else tuple(tuple(item) for item in named)
+    for item in named:
+        if len(item) != 2 or type(item[0]) is not str or type(item[1]) is not str:
+            raise ValueError("a named file is a path and a kind")
+    counted: Counter = _new_counter(Counter)  # Counter() but for its __init__'s Python calls
     dict.update(counted, kinds)  # what Counter(kinds) gives, without its Python-level checks
     return FileOutcome(rel_path, status, findings, counted, skip_reason,
                        set(superseded_named), reused=True, named=named)  # fmt: skip
