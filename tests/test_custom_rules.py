@@ -208,6 +208,7 @@ def test_valid_custom_pack_loads(tmp_path):
         ({"id": "acme-1"}, "invalid or missing rule id"),
         ({"id": "SEC001"}, "rule SEC001 is already defined"),
         ({"match": {"where": {"path": "x", "is": 1}}}, "exactly one of exists, equals"),
+        ({"match": {"where": {"path": "x", "flag": "yes"}}}, "`flag` takes true or false"),
         ({"match": {"select": "$..[", "where": {"exists": True}}}, "invalid JSONPath"),
         ({"match": {"where": {"path": "a", "matches": "("}}}, "invalid regular expression"),
         ({"match": {"where": {"path": "a", "matches": "(?=a)"}}}, "no lookaround"),

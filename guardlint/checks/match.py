@@ -8,7 +8,10 @@
       message: "Service {name} runs privileged."   # fields: guardlint/checks/template.py
 
 Predicates: a leaf `{path: P, OP: V}` with OP one of exists, equals, not_equals, in, not_in,
-matches, not_matches (the `not_*` forms also hold when P finds nothing), or `all`, `any`, `not`.
+matches, not_matches (the `not_*` forms also hold when P finds nothing), flag, or `all`, `any`,
+`not`. `flag: true` (or `false`) holds where a value reads so as a boolean field to the tool that
+consumes the document: its kind says how (guardlint.documents.registry.flag_reading; kubectl
+reads a plain `y` as true and refuses a quoted "true").
 `matches` patterns run on RE2 (guardlint.parse.linear_regex): a policy may come from the repository
 under scan, and no pattern may make matching slower than linear in the value.
 """
@@ -21,6 +24,7 @@ from typing import Any
 
 from guardlint.checks.match_paths import Datum, Descendants, shortcut_find
 from guardlint.checks.template import TemplateError, check_template, render
+from guardlint.documents.registry import FlagReading, flag_reading, read_as_written
 from guardlint.model.documents import Document, Region
 from guardlint.model.findings import Hit
 from guardlint.model.rules import Rule
@@ -29,7 +33,9 @@ from guardlint.parse.located import MAX_DEPTH
 from guardlint.parse.text import shown
 from guardlint.parse.use_sites import SharedUses, UseSites
 
-LEAF_OPERATORS = ("exists", "equals", "not_equals", "in", "not_in", "matches", "not_matches")
+LEAF_OPERATORS = (
+    "exists", "equals", "not_equals", "in", "not_in", "matches", "not_matches", "flag"
+)  # fmt: skip
 _MATCH_KEYS = frozenset({"select", "where", "locate", "resource", "message"})
 # Documents nest at most MAX_DEPTH levels, so a deeper path finds nothing; and evaluating one
 # would exhaust Python's recursion limit on every file.
@@ -187,6 +193,8 @@ def _validate_predicate(predicate: Any, compile_expressions: bool = True) -> Non
     operator, operand = operators[0], predicate[operators[0]]
     if operator in ("in", "not_in") and not isinstance(operand, list):
         raise ValueError(f"`{operator}` takes a list")
+    if operator == "flag" and not isinstance(operand, bool):
+        raise ValueError(f"`flag` takes true or false, not {operand!r}")
     if operator in ("matches", "not_matches") and compile_expressions:
         try:
             compile_linear(str(operand))
@@ -256,14 +264,19 @@ def _equal(left: Any, right: Any) -> bool:
 
 
 def _leaf(
-    predicate: dict[str, Any], subject: Datum, descendants: Descendants | None
+    predicate: dict[str, Any],
+    subject: Datum,
+    descendants: Descendants | None,
+    read_flag: FlagReading,
 ) -> tuple[bool, list[Datum]]:
     values = _find(predicate.get("path"), subject, descendants)
     operator = next(key for key in predicate if key != "path")
     operand = predicate[operator]
     if operator == "exists":
         return (bool(values) == bool(operand)), values
-    if operator == "equals":
+    if operator == "flag":
+        hits = [v for v in values if read_flag(v.value) is operand]
+    elif operator == "equals":
         hits = [v for v in values if _equal(v.value, operand)]
     elif operator == "in":
         hits = [v for v in values if any(_equal(v.value, o) for o in operand)]
@@ -279,28 +292,32 @@ def _leaf(
 
 
 def evaluate(
-    predicate: dict[str, Any], subject: Datum, descendants: Descendants | None = None
+    predicate: dict[str, Any],
+    subject: Datum,
+    descendants: Descendants | None = None,
+    read_flag: FlagReading = read_as_written,
 ) -> tuple[bool, list[Datum]]:
     """Whether the predicate holds for the subject, and the values that made it hold;
-    `descendants`: the maps of the subject's document, for `$..field` on its data."""
+    `descendants`: the maps of the subject's document, for `$..field` on its data;
+    `read_flag`: how its document's consumer reads a boolean field, for `flag`."""
     if "all" in predicate:
         evidence: list[Datum] = []
         for item in predicate["all"]:
-            holds, found = evaluate(item, subject, descendants)
+            holds, found = evaluate(item, subject, descendants, read_flag)
             if not holds:
                 return False, []
             evidence.extend(found)
         return True, evidence
     if "any" in predicate:
         for item in predicate["any"]:
-            holds, found = evaluate(item, subject, descendants)
+            holds, found = evaluate(item, subject, descendants, read_flag)
             if holds:
                 return True, found
         return False, []
     if "not" in predicate:
-        holds, _ = evaluate(predicate["not"], subject, descendants)
+        holds, _ = evaluate(predicate["not"], subject, descendants, read_flag)
         return not holds, []
-    return _leaf(predicate, subject, descendants)
+    return _leaf(predicate, subject, descendants, read_flag)
 
 
 def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
@@ -309,8 +326,9 @@ def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
     root = Datum(document.data, None, None)
     shared: SharedUses = {}
     descendants = Descendants(document)
+    read_flag = flag_reading(document.kind)
     for subject in _find(match.get("select"), root, descendants):
-        holds, evidence = evaluate(match["where"], subject, descendants)
+        holds, evidence = evaluate(match["where"], subject, descendants, read_flag)
         if not holds:
             continue
         located = _find(match["locate"], subject, descendants) if match.get("locate") else []

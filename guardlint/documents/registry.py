@@ -67,6 +67,12 @@ RESOURCE_NAMES: dict[str, tuple[str, str]] = {
 DEPLOYED_DOCUMENTS: dict[str, tuple[str, str]] = {
     "kubernetes": ("guardlint.documents.kustomize.deployed", "deployed_objects"),
 }
+FlagReading = Callable[[Any], "bool | None"]
+# kind -> (module, function) of how the tool that reads a document of the kind reads a value
+# of a boolean field (a rule's `flag` predicate): True, False, or None for text it refuses.
+FLAG_READINGS: dict[str, tuple[str, str]] = {
+    "kubernetes": ("guardlint.documents.kubernetes", "flag"),
+}
 # kind -> (module, function) of the types of the resources a document of the kind holds.
 RESOURCE_TYPES: dict[str, tuple[str, str]] = {
     "cloudformation": ("guardlint.documents.cloudformation.resources", "resource_types"),
@@ -119,3 +125,19 @@ def deployed_documents(document: Document) -> list[Document] | None:
     finding on the document then stands as found."""
     target = DEPLOYED_DOCUMENTS.get(document.kind)
     return None if target is None else _load(*target)(document)
+
+
+def read_as_written(value: Any) -> bool | None:
+    """A boolean field's value where no kind reads it otherwise: a YAML or JSON boolean, or
+    the text `true` or `false` in any case (as `equals: true` compares); None for anything else."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def flag_reading(kind: str) -> FlagReading:
+    """How a document of `kind`'s consumer reads a boolean field (see FLAG_READINGS)."""
+    target = FLAG_READINGS.get(kind)
+    return read_as_written if target is None else _load(*target)
