@@ -48,7 +48,7 @@ from typing import Any, NamedTuple
 
 from guardlint.documents.classify import TEMPLATE_OBJECT
 from guardlint.documents.json_patch import is_operation_list
-from guardlint.documents.json_patch_apply import applied_operations
+from guardlint.documents.json_patch_apply import Copies, applied_operations
 from guardlint.documents.kustomize.builds import Build, builds
 from guardlint.documents.kustomize.deletions import DELETED, deleted_at_last, deletes_object
 from guardlint.documents.kustomize.kustomization_contents import kustomization_at
@@ -219,9 +219,12 @@ def _applied(data: Any, patches: list[_Patch], merge: PatchMerge) -> Any:
     """The object once the patches change it, in order (DELETED: a patch removes it from the
     build); None where that is not known (past the merge's budget, or where operations change
     what names the object)."""
+    copies = Copies(merge.spend)
     for at, patch in enumerate(patches):
         if isinstance(patch.body, Replaced):
-            data = patch.body.applied(data, merge.spend)
+            # The replacements in a row change in place what the first of them copied: the
+            # maps on a field's path are copied once per object, not once per replacement.
+            data = patch.body.applied(data, copies)
         elif is_operation_list(patch.body):
             named = _identity(data)
             if not merge.spend(len(patch.body)):
@@ -238,6 +241,8 @@ def _applied(data: Any, patches: list[_Patch], merge: PatchMerge) -> Any:
             data = _kept_identity(data, merged, patch)
         if data is None:
             return None
+        if not isinstance(patch.body, Replaced):
+            copies = Copies(merge.spend)  # another patch's result may share what was copied
     return data
 
 

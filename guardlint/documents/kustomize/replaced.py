@@ -7,9 +7,9 @@ object and is not known, or whose value is not, leaves the object unknown."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from guardlint.documents.json_patch_apply import Copies
 from guardlint.documents.kustomize.kustomization_contents import Kustomization
 from guardlint.documents.kustomize.replacement_sources import replacement_values
 from guardlint.documents.kustomize.replacement_writes import written
@@ -24,11 +24,11 @@ class Replaced(NamedTuple):
     targets: tuple[Target, ...]
     key: tuple[int, ...]  # tells one from another across builds: the same writes, one object
 
-    def applied(self, data: dict, spend: Callable[[int], bool]) -> dict | None:
-        """`data` once the value is written into each target's fields, each map and list
-        copied charged to `spend`; None where not known (or past the budget)."""
+    def applied(self, data: dict, copies: Copies) -> dict | None:
+        """`data` once the value is written into each target's fields, through the maps and
+        lists `copies` makes; None where not known (or past its budget)."""
         for target in self.targets:
-            data = written(data, self.value, target, spend)  # type: ignore[assignment]
+            data = written(data, self.value, target, copies)  # type: ignore[assignment]
             if data is None:
                 return None
         return data

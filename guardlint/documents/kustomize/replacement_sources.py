@@ -15,6 +15,7 @@ for a field of an image."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from guardlint.documents.kustomize.kustomization_contents import Kustomization, kustomization_at
@@ -50,17 +51,30 @@ def replacement_values(directory: str, root: str) -> tuple[tuple[Any, Any], ...]
     if not found:
         return None if found is None else ()
     emitted = emitted_objects(directory, root)
+    named = {} if emitted is None else _by_name(emitted)
     values = []
     for at, replacement in enumerate(found):
         if not isinstance(replacement, Replacement) or emitted is None:
             values.append((replacement, NOT_KNOWN))
             continue
-        values.append((replacement, _value(replacement, emitted, found[:at])))
+        name = replacement.source.name
+        candidates = emitted if name is None else named.get(name, ())
+        values.append((replacement, _value(replacement, candidates, found[:at])))
     return tuple(values)
 
 
-def _value(replacement: Replacement, emitted: list[Emitted], earlier: tuple) -> Any:
-    matches = [each for each in emitted if _selected(replacement, each)]
+def _by_name(emitted: list[Emitted]) -> dict[str, list[Emitted]]:
+    """The objects that have had each name: a source that names its object (most do) asks
+    those only, not each of the build's thousands of objects."""
+    named: dict[str, list[Emitted]] = {}
+    for each in emitted:
+        for name in _names(each)[0]:
+            named.setdefault(name, []).append(each)
+    return named
+
+
+def _value(replacement: Replacement, candidates: Sequence[Emitted], earlier: tuple) -> Any:
+    matches = [each for each in candidates if _selected(replacement, each)]
     if len(matches) != 1 or _may_have_changed(replacement, matches[0], earlier):
         return NOT_KNOWN
     value = looked_up(matches[0].data, replacement.source_path)

@@ -9,7 +9,6 @@ not changed: what the writes go through is copied (json_patch_apply.Copies)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from guardlint.documents.json_patch_apply import Copies
@@ -63,10 +62,11 @@ def refined(value: Any, options: Options) -> Any:
     return parts[options.index]
 
 
-def written(data: dict, value: Any, target: Target, spend: Callable[[int], bool]) -> dict | None:
+def written(data: dict, value: Any, target: Target, copies: Copies) -> dict | None:
     """The object `data` once a replacement writes `value` into the target's field paths,
-    each map and list copied charged to `spend`; None where that is not known (or past it)."""
-    copies = Copies(spend)
+    through the maps and lists `copies` makes (those it made already changed in place: the
+    replacements of one object, one after the other, copy each once); None where that is not
+    known (or past the copies' budget)."""
     root = copies.own(data)
     if root is None:
         return None
