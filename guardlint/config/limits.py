@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from guardlint.parse.digits import digits_number
+from guardlint.parse.digits import ASCII_SPACE, digits_number
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.text import shown
 
@@ -28,8 +28,9 @@ MAX_JOBS = 256
 
 # Matched whole on the stripped text: `\s*$` after the unit would retry the end from every
 # space of a long run after the number (quadratic).
-# ASCII digits: `\d` also takes '٣', which int() reads as 3.
-_SIZE = LazyPattern(r"([0-9]+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?", re.IGNORECASE)
+# ASCII digits: `\d` also takes '٣', which int() reads as 3; ASCII blanks and letters
+# (re.ASCII): `\s` also takes U+2003, and IGNORECASE the Kelvin sign for a `K`.
+_SIZE = LazyPattern(r"([0-9]+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?", re.IGNORECASE | re.ASCII)
 # Seconds on the command line as a person writes them (`30`, `1.5`, `.5`): float() also reads
 # `1_0`, `٣`, `1e-320`, `inf` and `nan`.
 _SECONDS = LazyPattern(r"[0-9]{1,9}(?:\.[0-9]{0,9})?|\.[0-9]{1,9}")
@@ -43,7 +44,7 @@ def parse_size(value: Any) -> int:
     if type(value) is int:
         size = value
     else:
-        match = _SIZE.fullmatch(value.strip()) if isinstance(value, str) else None
+        match = _SIZE.fullmatch(value.strip(ASCII_SPACE)) if isinstance(value, str) else None
         unit = _SIZE_UNITS[(match.group(2) or "B").upper()] if match else 0
         size = (digits_number(match.group(1), MAX_FILE_SIZE + 1) or 0) * unit if match else 0
     if size <= 0:
@@ -68,13 +69,13 @@ def check_file_timeout(seconds: Any, zero_allowed: bool) -> float:
 
 def parse_file_timeout(text: str) -> float:
     """--file-timeout's seconds: decimal digits with at most one point, 0 for no limit."""
-    stripped = text.strip()
+    stripped = text.strip(ASCII_SPACE)
     return check_file_timeout(float(stripped) if _SECONDS.fullmatch(stripped) else text, True)
 
 
 def parse_jobs(text: str) -> int:
     """--jobs: a whole number of processes from 0 (one per CPU) to MAX_JOBS."""
-    jobs = digits_number(text.strip(), MAX_JOBS + 1)
+    jobs = digits_number(text.strip(ASCII_SPACE), MAX_JOBS + 1)
     if jobs is None or jobs > MAX_JOBS:
         raise ValueError(f"{shown(text)} is not a number of processes from 0 to {MAX_JOBS}")
     return jobs

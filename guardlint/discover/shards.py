@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from guardlint.parse.digests import blake2b
-from guardlint.parse.digits import digits_number
+from guardlint.parse.digits import ASCII_SPACE, digits_number
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,9 @@ class Shard:
         """`k/n`, 1 <= k <= n; ValueError otherwise."""
         index, slash, count = text.partition("/")
         # ASCII digits: int() also reads '٣', and isdigit() takes '²', which int() refuses.
-        first, last = (digits_number(part.strip(), MAX_SHARDS + 1) for part in (index, count))
+        first, last = (
+            digits_number(part.strip(ASCII_SPACE), MAX_SHARDS + 1) for part in (index, count)
+        )
         if not slash or first is None or last is None:
             raise ValueError(f"expected k/n such as 1/3, not {text!r}")
         shard = cls(first, last)

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 # More significant digits than this are past any ceiling: never converted.
 _CONVERTED_DIGITS = 19
+# The blanks str.strip() takes that a number may stand between (an option's, a config's):
+# str.strip() with no argument also takes Unicode spaces (U+2003), which no tool reading the
+# number would.
+ASCII_SPACE = " \t\n\v\f\r"
 
 
 def ascii_digits(text: str) -> bool:

@@ -9,14 +9,13 @@ import base64
 import binascii
 from typing import Any
 
-from guardlint.parse.digits import ascii_digits
+from guardlint.parse.digits import ASCII_SPACE, ascii_digits
 from guardlint.parse.lazy_pattern import LazyPattern
 
 # A Kubernetes resource quantity of value zero: `0`, `0m`, `0Mi`, `0.0Gi`, `.0`, `0e3`. A run
 # of zeros is read one way (the zeros after the point only after a `.`), so a long run that
 # its last character spoils fails in time linear in the run.
 _ZERO_QUANTITY = LazyPattern(r"[-+]?(?:0+(?:\.0*)?|\.0+)(?:[eE][-+]?[0-9]+|[KMGTPE]i|[numkMGTPE])?")
-_ASCII_SPACE = " \t\n\v\f\r"
 _WORDS = {"true": True, "false": False}
 _YAML_1_1_WORDS = {
     **_WORDS,
@@ -63,7 +62,7 @@ def whole_number(value: Any) -> int | None:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
-    text = value.strip(_ASCII_SPACE) if isinstance(value, str) else ""
+    text = value.strip(ASCII_SPACE) if isinstance(value, str) else ""
     if not ascii_digits(text[1:] if text[:1] in ("-", "+") else text):
         return None
     try:

@@ -31,6 +31,7 @@ FULLWIDTH = str.maketrans("0123456789", "".join(map(chr, range(0xFF10, 0xFF1A)))
 _ACCOUNT = "123456789012"
 _PYTHON = {"cycles": {"3.6": "2021-12-23"}, "version_parts": 2}
 ARABIC_22, ARABIC_3 = "22".translate(ARABIC), "3".translate(ARABIC)
+EM_SPACE, NO_BREAK = "\u2003", "\u00a0"
 
 
 @pytest.mark.parametrize(
@@ -115,7 +116,11 @@ def test_other_digits_spell_no_id_or_version(reads, digits):
     [("--shard", "²/3"), ("--shard", f"{ARABIC_3}/3"), ("--shard", f"1/{'9' * 5000}"),
      ("--jobs", ARABIC_3), ("--jobs", "1_0"), ("--jobs", "+3"), ("--jobs", "9" * 5000),
      ("--file-timeout", ARABIC_3), ("--file-timeout", "1_0"), ("--file-timeout", "1e-320"),
-     ("--file-timeout", "0.01"), ("--file-timeout", "1e3"), ("--max-file-size", f"{ARABIC_3}MB")],
+     ("--file-timeout", "0.01"), ("--file-timeout", "1e3"), ("--max-file-size", f"{ARABIC_3}MB"),
+     # Unicode spaces, which str.strip() takes and no tool reading a number would.
+     ("--shard", f"{EM_SPACE}1/3"), ("--shard", f"1/3{NO_BREAK}"), ("--jobs", f"{EM_SPACE}2"),
+     ("--file-timeout", f"{EM_SPACE}5"), ("--max-file-size", f"{EM_SPACE}5MB"),
+     ("--max-file-size", f"5{EM_SPACE}MB"), ("--max-file-size", "5\u212aB")],
 )  # fmt: skip
 def test_an_option_that_is_no_plain_number_in_range_is_refused(tmp_path, option, value):
     """Exit 2 with our message naming the option, never int()'s or float()'s text."""
@@ -127,7 +132,8 @@ def test_an_option_that_is_no_plain_number_in_range_is_refused(tmp_path, option,
 
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("--shard", " 1 / 2 "), ("--jobs", "1"), ("--jobs", "0"), ("--file-timeout", ".5"),
+    [("--shard", " 1 / 2 "), ("--shard", "\t1/2\n"), ("--jobs", "1"), ("--jobs", " 0\t"),
+     ("--max-file-size", " 5 mb "), ("--file-timeout", ".5"),
      ("--file-timeout", "0"), ("--file-timeout", "3600"), ("--file-timeout", "0.1")],
 )  # fmt: skip
 def test_a_plain_number_in_range_is_taken(tmp_path, option, value):
