@@ -33,15 +33,18 @@ NAME_RULES = LazyPattern(_NAMES, re.IGNORECASE)
 # name with other characters takes NAME_RULES, whose case folding has more to it
 # (the long s, U+017F, is an `s` to it).
 _ASCII_NAME_RULES = re.compile(_NAMES)
-# The files a scan reads besides those it judges, whose change alone changes findings: every
-# file below a `templates/` directory (a Helm chart's `_helpers.tpl`, `NOTES.txt` and partials,
-# parsed with its templates), a chart's `.helmignore`, a build context's ignore files and a
-# Compose project's `.env`;
-# guardlint.discover.dependents judges what each decides; a function's Python code and
-# Compose env files (`web.env`, `.env.local`), read by the files that name them
-# (guardlint.discover.namers); a pyproject.toml, which may hold the config, whose change
-# rescans the tree (guardlint.cli.governing). (Chart.yaml, kustomizations, OpenAPI
-# definitions, baselines, rule packs and .guardlint.yaml have YAML or JSON names.)
+# Files a scan reads without judging them: a change to one alone can change the findings, so
+# the pre-commit hook must run for it (PRE_COMMIT_FILES). They are:
+# - anything below a `templates/` directory (a Helm chart's `_helpers.tpl`, `NOTES.txt`,
+#   partials: parsed with its templates) and a chart's `.helmignore`;
+# - a build context's ignore files (`.dockerignore`, `.containerignore`);
+# - Compose env files (`.env`, `web.env`, `.env.local`) and a function's Python code, read by
+#   the files that name them;
+# - pyproject.toml, which may hold the config (a change to it rescans the tree:
+#   guardlint.cli.governing).
+# guardlint.discover.dependents and guardlint.discover.namers say what each decides. The other
+# files read so (Chart.yaml, kustomizations, rule packs, `.guardlint.yaml`) have YAML or JSON
+# names, which _NAMES takes already.
 _DEPENDENCIES = (
     r"templates/[^\n]*|\.helmignore|\.containerignore|[^/]*\.dockerignore"
     r"|[^/]*\.env|\.env\.[^/]*|[^/]*\.py|pyproject\.toml"
