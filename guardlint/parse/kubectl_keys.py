@@ -21,11 +21,8 @@ def read_keys_as_kubectl(document: Any) -> list[ParseError]:
     if not entries:
         return []
     document.json_keys = None  # renamed once, even where the document is read again
-    renamed: dict[int, tuple[YamlMap, dict[Any, str | None]]] = {}
-    for mapping, key, as_json in entries:
-        renamed.setdefault(id(mapping), (mapping, {}))[1][key] = as_json
     notes: list[ParseError] = []
-    for mapping, names in renamed.values():
+    for mapping, names in entries.values():
         _rename(mapping, names, notes)
     return notes
 
@@ -38,7 +35,11 @@ def _rename(mapping: YamlMap, names: dict[Any, str | None], notes: list[ParseErr
     for key, value in items:
         region = key_regions.get(key, mapping.region)
         name = names.get(key, key)
-        if name is None:
+        if key in mapping.merged_keys:  # noted in the map it comes from (a merge key's source)
+            if name in mapping:
+                continue  # go-yaml's merge: it gives way to the map's own and earlier merges'
+            name = key if name is None else name
+        elif name is None:
             notes.append(_note(f"kubectl makes no JSON key of {key!r} (null, or an integer past "
                                "int64: 'unsupported map key') and refuses the manifest; the key "
                                "was read as its text", region))  # fmt: skip

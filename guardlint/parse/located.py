@@ -38,8 +38,8 @@ def new_region(line: int, column: int, end_line: int, end_column: int) -> Region
 class YamlMap(dict):
     """A mapping that knows the region of itself, of each key and of each value."""
 
-    # json_keys: on a document's root only, where a key of the document is other text to
-    # kubectl (guardlint.parse.yaml_nodes; never set elsewhere: read with getattr).
+    # json_keys: on a document's root only, the maps whose keys are other text to kubectl, by
+    # id (guardlint.parse.yaml_nodes; never set elsewhere: read with getattr).
     __slots__ = ("json_keys", "key_regions", "merged_keys", "region", "value_regions")
 
     def __init__(self, region: Region) -> None:

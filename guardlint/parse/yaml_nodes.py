@@ -50,8 +50,8 @@ class _Converter:
         self.ends = ends
         self.memo: dict[int, Any] = {}
         self.key_problems: list[YamlError] = []
-        # (map, key as written, its JSON text to kubectl or None where kubectl refuses it)
-        self.json_keys: list[tuple[YamlMap, Any, str | None]] = []
+        # id(map) -> (map, {key as written: its JSON text to kubectl, None where it refuses it})
+        self.json_keys: dict[int, tuple[YamlMap, dict[Any, str | None]]] = {}
         # Without an anchor a block collection's last value is written last, and NodeEnds ends
         # the collection where that value ends: its region is made from the value's, once
         # converted (a walk down every collection's last values otherwise).
@@ -196,7 +196,7 @@ class _Converter:
                     and not key_node.style  # plain: a quoted key is its text to go-yaml too
                     and (as_json := json_key(key_node.value)) != key
                 ):
-                    self.json_keys.append((mapping, key, as_json))
+                    self.json_keys.setdefault(id(mapping), (mapping, {}))[1][key] = as_json
             if key in mapping:
                 self._note_duplicate(key, key_regions[key], key_node)
             tag = value_node.tag
@@ -260,10 +260,13 @@ class _Converter:
             merged = self.convert(source, depth + 1)
             if not isinstance(merged, dict):
                 continue
+            renamed = self.json_keys.get(id(merged), (merged, {}))[1]
             for key, value in merged.items():
                 if key in mapping:
                     continue
                 mapping[key] = value
+                if key in renamed:  # kubectl reads it here as in the map it comes from
+                    self.json_keys.setdefault(id(mapping), (mapping, {}))[1][key] = renamed[key]
                 # Point at the `<<` line of the including map: that is where this object gets it.
                 mapping.key_regions[key] = merge_region
                 mapping.value_regions[key] = merge_region

@@ -71,3 +71,30 @@ def test_json_manifests_and_quoted_keys_keep_their_text(tmp_path):
         '{"yes": "a", "true": "b", "~": "c"}}, "spec": {"containers": []}}\n',
     )
     assert findings_of(run_scan(tmp_path), "GL001") == []
+
+
+_MERGED = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c}
+base: &base {yes: a, 0x1F: b, ~: c}
+data:
+  <<: *base
+  true: own
+  other:
+    <<: [*base, {on: later}]
+"""
+
+
+def test_keys_a_merge_key_brings_are_renamed_as_kubectl_merges_them():
+    """go-yaml v2 merges `<<: *base` before sigs.k8s.io/yaml writes JSON keys: the keys the
+    base brings are renamed in the map that includes them too, a merged key gives way to the
+    map's own and to an earlier merge's (no duplicate), and a refused key is noted once, where
+    it is written."""
+    (document,) = load_documents(_MERGED)
+    notes = read_keys_as_kubectl(document)
+    assert [note.line for note in notes] == [4]
+    assert document["base"] == {"true": "a", "31": "b", "~": "c"}
+    data = document["data"]
+    assert data["true"] == "own" and data["31"] == "b" and "yes" not in data
+    assert data["other"] == {"true": "a", "31": "b", "~": "c"}
