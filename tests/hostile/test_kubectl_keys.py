@@ -4,6 +4,9 @@ Compose keep the text the file writes."""
 
 from __future__ import annotations
 
+from guardlint.documents.kustomize.deployed import _text_documents
+from guardlint.documents.kustomize.inline_patches import inline_patches
+from guardlint.model.documents import Document
 from guardlint.parse.kubectl_keys import read_keys_as_kubectl
 from guardlint.parse.yaml_nodes import load_documents
 from tests.conftest import findings_of, run_scan, write_file
@@ -98,3 +101,22 @@ def test_keys_a_merge_key_brings_are_renamed_as_kubectl_merges_them():
     data = document["data"]
     assert data["true"] == "own" and data["31"] == "b" and "yes" not in data
     assert data["other"] == {"true": "a", "31": "b", "~": "c"}
+
+
+def test_a_kustomize_patch_s_keys_are_read_as_those_of_the_object_it_patches():
+    """The object a build emits is read by kubectl (its keys renamed, as the base's are when
+    its file is classified): a patch's `yes:` label is the base's "true" label, and a patch
+    writing `yes:` and `true:` (one key to kubectl) leaves the object unknown, as a key
+    written twice does; an inline patch's partial object is renamed too."""
+    (patch,) = _text_documents("metadata:\n  labels: {yes: a, 0x1F: b}\n")
+    assert list(patch["metadata"]["labels"]) == ["true", "31"]
+    assert _text_documents("metadata:\n  labels: {yes: a, true: b}\n") is None
+    text = (
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\npatches:\n"
+        "  - patch: |-\n      apiVersion: v1\n      kind: Pod\n"
+        "      metadata: {name: p, labels: {y: x}}\n"
+    )
+    (data,) = load_documents(text)
+    kustomization = Document("kubernetes", "kustomization.yaml", data, text.splitlines())
+    (partial,) = inline_patches(kustomization)
+    assert list(partial.data["metadata"]["labels"]) == ["true"]

@@ -64,6 +64,7 @@ from guardlint.documents.manifest_objects import manifest_signature
 from guardlint.documents.strategic_merge import PatchMerge, copy_entry
 from guardlint.model.documents import ONE_PLACE, Document
 from guardlint.parse.inputs import InputError, read_input
+from guardlint.parse.kubectl_keys import read_keys_as_kubectl
 from guardlint.parse.located import located_copy
 from guardlint.parse.recorder import memoized, per_snapshot
 from guardlint.parse.text import ParseError
@@ -377,11 +378,14 @@ def _file_documents(path: str, root: str, signature: tuple) -> tuple | None:
 
 
 def _text_documents(text: str) -> tuple | None:
-    """The documents of a patch's text; None where it cannot be parsed, or where a key is
-    written twice or is a map or list (kyaml reads those otherwise than PyYAML)."""
+    """The documents of a patch's text, its keys as kubectl reads them; None where it cannot be
+    parsed, or where a key is written twice (to kubectl too) or is a map or list (kyaml reads
+    those otherwise than PyYAML)."""
     problems: list = []
     try:
         documents = tuple(load_documents(text, cfn_tags=False, notes=problems))
     except (ParseError, RecursionError):
         return None
+    for document in documents:
+        problems += read_keys_as_kubectl(document)
     return None if problems else documents

@@ -19,6 +19,7 @@ from guardlint.documents.json_patch import as_patched_object, is_operation_list,
 from guardlint.documents.kustomize.kustomizations import PARTIAL_OBJECT
 from guardlint.documents.kustomize.targets import PatchTarget, patch_target
 from guardlint.model.documents import ONE_PLACE, Document, Region
+from guardlint.parse.kubectl_keys import read_keys_as_kubectl
 from guardlint.parse.literal_blocks import literal_block_placer
 from guardlint.parse.located import YamlError, YamlMap, YamlSeq, relocate
 from guardlint.parse.yaml_nodes import load_documents
@@ -40,6 +41,7 @@ def inline_patches(document: Document) -> Iterator[Document]:
         except YamlError:
             continue  # kustomize fails on it too
         for patch in parsed:
+            read_keys_as_kubectl(patch)  # as kubectl reads the object it patches
             item = _object(patch, target)
             if item is None:
                 continue
