@@ -8,24 +8,14 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from tests.checks.kubernetes.test_kubectl_booleans import POD
 from tests.conftest import run_scan, write_file
 
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata: {{name: p}}
-spec:
-  hostNetwork: {value}
-  hostPID: {value}
-  hostIPC: {value}
-  containers:
-    - {{name: c, image: nginx:1.27}}
-"""
 HOST_RULES = {"K8S004", "K8S005", "K8S006"}
 
 
 def _host_rules(tmp_path, value: str) -> set[str]:
-    write_file(tmp_path, "pod.yaml", POD.format(value=value))
+    write_file(tmp_path, "pod.yaml", POD.format(yes=value, no="false"))
     found = {finding.rule_id for finding in run_scan(tmp_path, only_rules=HOST_RULES).findings}
     return found & HOST_RULES
 
