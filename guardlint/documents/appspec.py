@@ -83,7 +83,7 @@ def is_appspec(data: dict, by_name: bool) -> bool:
     return ec2 or _serverless_platform(value_of(data, "resources")) is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # never printed: one method fewer to build
 class Entry:
     """An item of the `files` or `permissions` list, or a hook entry: an EC2 script (its map)
     or an ECS/Lambda function name, `event` its lifecycle event."""
@@ -99,7 +99,7 @@ class Entry:
         return f"appspec {self.section}[{self.index}]"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # never printed: one method fewer to build
 class Resource:
     """An entry of an ECS/Lambda AppSpec's `Resources` list."""
 

@@ -28,7 +28,7 @@ _REQUEST_FIELDS = ("defaultRequest", "default", "max", "min")
 Defaults = tuple[tuple[str | None, frozenset[str], frozenset[str]], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # never printed: one method fewer to build
 class ContainerDefaults:
     """The resources a LimitRange beside the pod fills in for its containers."""
 

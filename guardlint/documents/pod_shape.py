@@ -30,7 +30,7 @@ POD_FIELDS = (
 MERGE_BUDGET = 256
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # never printed: one method fewer to build
 class Slot:
     """Where one container is written: `holder[key]`, in the pod's container list
     `list_name`; `name` when it has none of its own (an Argo template's main container);
@@ -47,7 +47,7 @@ class Slot:
     completed_elsewhere: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # never printed: one method fewer to build
 class PodShape:
     """A pod an object runs: its pod-level fields (`spec`), the pod template's metadata, the
     region of its `spec` key, its containers, whether what it lacks is set where it runs

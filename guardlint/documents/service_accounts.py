@@ -63,7 +63,7 @@ MAX_KUSTOMIZATIONS = 16
 Declared = dict[str | None, bool | None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # never printed: one method fewer to build
 class _Manifests:
     """Files that may declare accounts: (path, signature) of each."""
 

@@ -80,7 +80,7 @@ _PASSED_OVER = frozenset({
 _BUILDS = "kustomize_builds"  # builds' answer, kept in Document.meta for the file's other rules
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # never printed: one method fewer to build
 class Build:
     """One way kustomize deploys a file: the directories of the kustomizations from the one
     that lists it to the one built, and the kustomizations whose transformers apply to its
@@ -110,7 +110,7 @@ class Build:
         return rewritten_image(rewrites, name, tag, digest)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # never printed: one method fewer to build
 class _Tree:
     """The kustomizations of a scan root, indexed by what they list."""
 

@@ -52,7 +52,7 @@ class ImageOverride(NamedTuple):
     digest: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # never printed: one method fewer to build
 class Kustomization:
     """What guardlint reads of a kustomization: the files it lists as patches and as
     resources (normalized paths; a resource may be a directory), its namespace and its image
