@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -229,6 +230,30 @@ def test_this_process_is_one_of_the_jobs_and_results_keep_their_order():
     pids = {pid for _, pid in results}
     assert os.getpid() in pids
     assert len(pids) == 2
+
+
+class _ImmediatePool:
+    """An executor that works on each chunk as it is submitted (the square of each number),
+    and records the chunks' sizes."""
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def submit(self, function: object, numbers: list[int]) -> Future:
+        self.sizes.append(len(numbers))
+        future: Future = Future()
+        future.set_result([number * number for number in numbers])
+        return future
+
+
+def test_the_pools_chunks_shrink_to_one_item_as_the_processes_meet():
+    """With whole chunks to the end (up to 64 files), this process waited for the worker to
+    finish the two it had queued: up to a tenth of a scan's wall time."""
+    pool = _ImmediatePool()
+    results = parallel._shared_with_pool(pool, None, range(2000), chunked(2000, 2), 1, {})
+    assert list(results) == [number * number for number in range(2000)]
+    assert pool.sizes[0] == 64 and pool.sizes[-3:] == [1, 1, 1]
+    assert pool.sizes == sorted(pool.sizes, reverse=True)
 
 
 _LOADED: set[int] = set()  # what this process's work loaded (an import, a table): by item
