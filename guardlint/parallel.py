@@ -33,6 +33,7 @@ from __future__ import annotations
 import _signal as signal
 import collections
 import contextlib
+import functools
 import gc
 import itertools
 import os
@@ -68,6 +69,9 @@ WARM_UP_ITEMS = 8
 # collection is off during a scan; between chunks, a collection runs once this many new
 # objects are alive, for the cycles libraries leave behind (a whole corpus stays below it).
 GARBAGE_LIMIT = 1_000_000
+# Processes of a scan that may end before their work is done, after which the items left are
+# not tried again (_Retries): a tree of many files that crash their process costs this many.
+MAX_ENDED_PROCESSES = 8
 # How often a worker looks whether the process that started it is still there.
 PARENT_CHECK_SECONDS = 0.5
 
@@ -184,12 +188,13 @@ def _context() -> Any:
 
 
 def _shared_with_pool(
-    executor: Any,
+    start_pool: Callable[[], Any],
     work: Callable[[Item], Result],
     items: Sequence[Item],
     chunks: Sequence[Sequence[int]],
     workers: int,
     done: dict[int, Result],
+    retries: _Retries | None,
 ) -> Iterator[Result]:
     """Each item's result, in item order: the items `done` already (their results), then the
     chunks': the pool works on the chunks from the front (the first one whole: the `together`
@@ -198,29 +203,135 @@ def _shared_with_pool(
     the pool's are cut to a share of the items left (_pool_share), so that no process waits
     long at the end for the others' last chunks (with whole chunks of up to 64 files to the
     end, this process waited for the worker to finish the two it had queued: up to a tenth of
-    a scan's wall time on a busy two-core machine)."""
+    a scan's wall time on a busy two-core machine). A worker that ends breaks the pool: with
+    `retries`, the items whose results had not come back are worked on again (_Retries) and
+    a new pool takes the rest; without, BrokenProcessPool."""
+    from concurrent.futures.process import BrokenProcessPool
+
     order = [index for chunk in chunks for index in chunk]
     size = _chunk_size(len(items), workers + 1)
     queued: collections.deque = collections.deque()  # (indexes, future), in order
     front, back = 0, len(order)
     waiting: dict[int, Result] = dict(done)
     next_index = 0
-    while next_index < len(items):
-        while len(queued) < QUEUED_PER_WORKER * workers and front < back:
-            taken = len(chunks[0]) if front == 0 else min(size, _pool_share(back - front, workers))
-            end = min(back, front + taken)
-            chunk = order[front:end]
-            queued.append((chunk, executor.submit(_work_on_chunk, [items[i] for i in chunk])))
-            front = end
-        if queued and (queued[0][1].done() or front == back):
-            chunk, future = queued.popleft()
-            waiting.update(zip(chunk, future.result(), strict=True))
-        else:
-            back -= 1
-            waiting[order[back]] = work(items[order[back]])
-        while next_index in waiting:
-            yield waiting.pop(next_index)
-            next_index += 1
+    executor = start_pool()
+    broken = broken_once = False
+    try:
+        while next_index < len(items):
+            while len(queued) < QUEUED_PER_WORKER * workers and front < back:
+                taken = (
+                    len(chunks[0]) if front == 0 else min(size, _pool_share(back - front, workers))
+                )
+                end = min(back, front + taken)
+                chunk = order[front:end]
+                queued.append((chunk, executor.submit(_work_on_chunk, [items[i] for i in chunk])))
+                front = end
+            # Once a process ended, the pool does the rest: the next may be this one's.
+            if queued and (queued[0][1].done() or front == back or broken_once):
+                chunk, future = queued[0]
+                try:
+                    waiting.update(zip(chunk, future.result(), strict=True))
+                except BrokenProcessPool:
+                    broken = broken_once = True
+                    if retries is None:
+                        raise
+                    # The pool's manager thread is ending the other workers: see below.
+                    executor.shutdown(wait=True)
+                    retries.ended += 1
+                    for chunk, future in queued:
+                        waiting.update(
+                            zip(chunk, retries.results(future, chunk, items), strict=True)
+                        )
+                    queued.clear()
+                    if retries.given_up():
+                        waiting.update(retries.unscanned(order[front:back], items))
+                        front = back
+                    else:
+                        executor, broken = start_pool(), False
+                    continue
+                queued.popleft()
+            else:
+                back -= 1
+                waiting[order[back]] = work(items[order[back]])
+            while next_index in waiting:
+                result = waiting.pop(next_index)
+                next_index += 1
+                yield result
+    finally:
+        # Finished once the last result is in (a caller that takes no more than it needs
+        # closes the generator at that yield): stop the workers and wait for them. Interrupted
+        # or abandoned: drop the queued chunks, do not wait. A worker died: the pool's manager
+        # thread is ending it (it terminates and joins the other workers): wait for it. Left
+        # running, it closed its wake-up pipe while the interpreter's exit hook (which takes no
+        # lock) wrote to it: "OSError: [Errno 9] Bad file descriptor" on stderr, 1 run in 200.
+        finished = next_index == len(items)
+        executor.shutdown(wait=finished or broken, cancel_futures=not finished)
+
+
+class _Retries:
+    """The items of a broken pool whose results had not come back (its worker ended: a crash
+    on an item, the OOM killer, a stray signal): worked on again, in order, in a process of
+    their own, started again after an item that ends it too, which is `lost` with how that
+    process ended. Each process that ends costs a new one (a new pool, or one of these), so
+    past MAX_ENDED_PROCESSES the items left are lost without being worked on again."""
+
+    def __init__(self, context: Any, work: Callable[[Any], Any], lost: Callable[[Any, str], Any]):
+        self.context = context
+        self.work = work
+        self.lost = lost
+        self.ended = 0  # processes of this scan that ended before their work was done
+
+    def given_up(self) -> bool:
+        return self.ended >= MAX_ENDED_PROCESSES
+
+    def results(self, future: Any, chunk: Sequence[int], items: Sequence[Any]) -> list[Any]:
+        """The results of a chunk the broken pool had: those it gave, or worked out again."""
+        if future.done() and not future.cancelled() and future.exception() is None:
+            return future.result()
+        left = [items[index] for index in chunk]
+        results: list[Any] = []
+        while len(results) < len(left) and not self.given_up():
+            done, ending = self._in_a_process(left[len(results) :])
+            results += done
+            if ending is not None:
+                self.ended += 1
+                results.append(self.lost(left[len(results)], ending))
+        return results + list(self.unscanned(range(len(results), len(left)), left).values())
+
+    def unscanned(self, indexes: Sequence[int], items: Sequence[Any]) -> dict[int, Any]:
+        reason = f"not scanned: {self.ended} processes of this scan ended (crashed or killed)"
+        return {index: self.lost(items[index], reason) for index in indexes}
+
+    def _in_a_process(self, items: Sequence[Any]) -> tuple[list[Any], str | None]:
+        """The results of `items` in order, up to one whose process ended, and how it ended
+        (None: it did not)."""
+        receiving, sending = self.context.Pipe(duplex=False)
+        process = self.context.Process(target=_work_through, args=(self.work, items, sending))
+        process.start()
+        sending.close()
+        results: list[Any] = []
+        try:
+            with receiving, contextlib.suppress(EOFError):
+                while len(results) < len(items):
+                    results.append(receiving.recv())
+        finally:
+            if len(results) < len(items):  # ended, or this process is interrupted
+                process.kill()
+            process.join()
+        return results, (None if len(results) == len(items) else _ending(process.exitcode))
+
+
+def _work_through(work: Callable[[Any], Any], items: Sequence[Any], sending: Any) -> None:
+    _init_worker(work)
+    for item in items:
+        sending.send(work(item))
+
+
+def _ending(exit_code: int | None) -> str:
+    if exit_code is not None and exit_code < 0:
+        name = signal.strsignal(-exit_code) or "unknown"
+        return f"the process scanning it was killed by signal {-exit_code} ({name})"
+    return f"the process scanning it ended with exit code {exit_code}"
 
 
 def _pool_share(left: int, workers: int) -> int:
@@ -239,27 +350,29 @@ def in_order(
     jobs: int,
     together: Sequence[int] = (),
     before_fork: Mapping[Callable[[], object], Sequence[int]] | None = None,
+    lost: Callable[[Item, str], Result] | None = None,
 ) -> Iterator[Result]:
     """`work(item)` for every item, in the order given, in `jobs` processes (one: in this
     process); the items at the indexes `together` go to one worker when they are few (see
     `chunked`); each of `before_fork` is called before forked workers start, which inherit
     what it builds, where the items at its indexes fall in more than one chunk. `work` must be
-    picklable where workers are not forked."""
+    picklable where workers are not forked. A worker process that ends before its results came
+    back (a crash, the OOM killer) raises BrokenProcessPool, unless `lost` is given: its items
+    are then worked on again, each of those whose process ends again (or past the bound,
+    _Retries) is `lost(item, reason)`, and the scan goes on."""
     if jobs <= 1:
         with collections_between_chunks():
             for item in items:
                 yield work(item)
                 collect_garbage()
         return
-    # Imported here: a small scan (pre-commit on one file) never pays for them.
+    # Imported here: a small scan (pre-commit on one file) never pays for it.
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     # This process is one of the `jobs`: a worker of its own would cost a warm-up (the
     # libraries rules load lazily, pages copied on write) and the pickling of its results.
     context = _context()
     chunks = chunked(len(items), jobs, together)
-    remaining = len(items)
     with collections_between_chunks():  # the parent's results are kept, like the workers'
         warmed = {}
         if context.get_start_method() == "fork" and len(chunks) > 1:
@@ -274,27 +387,11 @@ def in_order(
             warmed = {index: work(items[index]) for index in last[:WARM_UP_ITEMS]}
             chunks[-1:] = [last[WARM_UP_ITEMS:]] if len(last) > WARM_UP_ITEMS else []
             collect_garbage()
-        executor = ProcessPoolExecutor(
-            max_workers=jobs - 1, mp_context=context, initializer=_init_worker, initargs=(work,)
-        )
-        broken = False
-        try:
-            pooled = _shared_with_pool(executor, work, items, chunks, jobs - 1, warmed)
+        pool = {"mp_context": context, "initializer": _init_worker, "initargs": (work,)}
+        start_pool = functools.partial(ProcessPoolExecutor, jobs - 1, **pool)
+        retries = _Retries(context, work, lost) if lost is not None else None
+        pooled = _shared_with_pool(start_pool, work, items, chunks, jobs - 1, warmed, retries)
+        with contextlib.closing(pooled):
             for result in pooled:
-                remaining -= 1
                 yield result
                 collect_garbage()
-        except BrokenProcessPool:
-            broken = True
-            raise
-        finally:
-            # Finished once the last result is in (a caller that takes no more than it needs
-            # closes the generator at that yield): stop the workers and wait for them.
-            # Interrupted or abandoned: drop the queued chunks, do not wait. A worker died: the
-            # pool's manager thread is already ending it (it terminates and joins the other
-            # workers), so wait for that thread. Left running, it closed its wake-up pipe while
-            # the interpreter's exit hook (concurrent.futures.process._python_exit, which
-            # takes no lock) was writing to it: "OSError: [Errno 9] Bad file descriptor" on
-            # stderr, about one run in 200.
-            finished = remaining == 0
-            executor.shutdown(wait=finished or broken, cancel_futures=not finished)

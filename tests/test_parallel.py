@@ -245,12 +245,16 @@ class _ImmediatePool:
         future.set_result([number * number for number in numbers])
         return future
 
+    def shutdown(self, wait: bool, cancel_futures: bool) -> None:
+        assert wait and not cancel_futures, "shut down before its last result"
+
 
 def test_the_pools_chunks_shrink_to_one_item_as_the_processes_meet():
     """With whole chunks to the end (up to 64 files), this process waited for the worker to
     finish the two it had queued: up to a tenth of a scan's wall time."""
     pool = _ImmediatePool()
-    results = parallel._shared_with_pool(pool, None, range(2000), chunked(2000, 2), 1, {})
+    chunks = chunked(2000, 2)
+    results = parallel._shared_with_pool(lambda: pool, None, range(2000), chunks, 1, {}, None)
     assert list(results) == [number * number for number in range(2000)]
     assert pool.sizes[0] == 64 and pool.sizes[-3:] == [1, 1, 1]
     assert pool.sizes == sorted(pool.sizes, reverse=True)
