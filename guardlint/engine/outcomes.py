@@ -39,9 +39,11 @@ def scanned(
     if jobs == 1:
         return in_order(work, files, jobs)
     from guardlint.engine.hooks import worker_plan  # classification: for worker processes
+    from guardlint.engine.runner import unscanned  # only for files whose process ended
 
     plan = worker_plan(files, runner.rules, options.max_bytes)
-    return in_order(work, files, jobs, plan.together, plan.before_fork)
+    lost = functools.partial(unscanned, runner=runner)
+    return in_order(work, files, jobs, plan.together, plan.before_fork, lost)
 
 
 def file_sizes(files: Sequence[SourceFile]) -> Iterator[int]:

@@ -38,11 +38,7 @@ def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
             finally:
                 forget_file()  # what its rules remembered of its texts
     except FileTimeout as exc:
-        reason = str(exc)
-        message = f"Could not scan {source.rel_path}: {reason}; its findings are missing."
-        hit = parse_problem(source.rel_path, ParseError(reason), message)
-        finding = make_finding(runner.rulebook.by_id[PARSE_ERROR_RULE], hit, source.rel_path, [])
-        return FileOutcome(source.rel_path, UNPARSABLE, [finding], Counter(), complete=False)
+        return unscanned(source, str(exc), runner)
     except Exception as exc:  # a bug in a parser or classifier must not lose the other files
         hit = Hit(
             message=f"guardlint crashed while scanning {source.rel_path} ("
@@ -54,6 +50,15 @@ def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         meta = runner.rulebook.by_id[INTERNAL_ERROR_RULE]
         finding = make_finding(meta, hit, source.rel_path, [])
         return FileOutcome(source.rel_path, UNPARSABLE, [finding], Counter())
+
+
+def unscanned(source: SourceFile, reason: str, runner: RuleRunner) -> FileOutcome:
+    """The outcome of a file whose scan did not end (its time ran out, the process scanning it
+    ended: guardlint.parallel): a GL001 that says why, incomplete (never cached)."""
+    message = f"Could not scan {source.rel_path}: {reason}; its findings are missing."
+    hit = parse_problem(source.rel_path, ParseError(reason), message)
+    finding = make_finding(runner.rulebook.by_id[PARSE_ERROR_RULE], hit, source.rel_path, [])
+    return FileOutcome(source.rel_path, UNPARSABLE, [finding], Counter(), complete=False)
 
 
 def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
