@@ -110,3 +110,40 @@ def test_workers_end_when_the_scan_process_is_killed():
         with contextlib.suppress(ProcessLookupError):
             os.kill(announced[-1], signal.SIGKILL)
         scan.stdout.close()
+
+
+def retried_slowly(number: int) -> int:
+    """Work whose worker ends on item 1, and whose item 2, worked on again in a process of its
+    own, says so (with its pid) and takes a minute."""
+    if multiprocessing.parent_process() is not None and number == 1:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if multiprocessing.parent_process() is not None and number == 2:
+        os.write(1, f"{os.getpid()}\n".encode())
+        time.sleep(60)
+    return number
+
+
+def test_a_scan_sent_sigterm_while_it_works_on_items_again_ends_at_once():
+    """A cancelled CI job's SIGTERM to the process group ends the scan, and the process working
+    on items again with it, without a traceback."""
+    code = (
+        "import signal\nfrom guardlint.cli import _on_signal\nfrom guardlint.parallel import "
+        "in_order\nfrom tests.test_parallel_shutdown import lost, retried_slowly\n"
+        "signal.signal(signal.SIGTERM, _on_signal)\ntry:\n"
+        "    list(in_order(retried_slowly, list(range(50)), jobs=2, lost=lost))\n"
+        "except BaseException as exc:\n    print(type(exc).__name__)\n"
+    )
+    scan = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    retrying = int(scan.stdout.readline())
+    os.killpg(scan.pid, signal.SIGTERM)
+    stdout, stderr = scan.communicate(timeout=30)
+    assert (stdout.strip(), stderr) == ("Interrupted", "")
+    with pytest.raises(ProcessLookupError):  # ended, and reaped
+        os.kill(retrying, 0)
