@@ -87,11 +87,12 @@ def test_a_warm_scan_loads_no_parser_no_detector_and_no_suppression_code(tmp_pat
     redacted or suppressed again."""
     write_file(tmp_path, "repo/svc/Dockerfile", DOCKERFILE)
     write_file(tmp_path, "repo/k8s/pod.yaml", POD)
-    cold = imported_by(tmp_path, "scan", "repo", "--cache-dir", "cache")
+    # As a wheel: a source checkout validates its packs, which loads the document kinds.
+    cold = imported_by_wheel(tmp_path, "scan", "repo", "--cache-dir", "cache")
     unneeded = {*DOCKERFILE_PARSER, "guardlint.knowledge.secrets", "guardlint.suppress.inline"}
     unneeded |= {"guardlint.documents", "guardlint.engine.runner", "guardlint.findings.make"}
     assert unneeded <= cold  # the positive control
-    warm = imported_by(tmp_path, "scan", "repo", "--cache-dir", "cache")
+    warm = imported_by_wheel(tmp_path, "scan", "repo", "--cache-dir", "cache")
     unneeded.add("tomllib")  # no pyproject.toml to read
     assert not warm & unneeded, sorted(warm & unneeded)
     assert not top_level(warm) & {*HEAVY, "dockerfile_parse"}
