@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import resource
 import time
+import unittest.mock
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,13 +15,15 @@ import yaml
 
 import guardlint.engine.rule_runner
 import guardlint.parse.lookups
+import guardlint.rulebook
 from guardlint.checks.registry import Check
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import ScanResult, scan
 from guardlint.model.findings import Finding
 from guardlint.model.rules import Rule
+from guardlint.parse.yaml_loader import read_compiled
 from guardlint.report import reporter
-from guardlint.rulebook import load_rulebook
+from guardlint.rulebook import compiled_packs, load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -47,6 +51,25 @@ def pinned_day(monkeypatch):
     """Every scan of a test judges by TEST_DAY (worker processes forked by the scan inherit
     it); a subprocess started by a test runs on the real day."""
     monkeypatch.setattr(guardlint.parse.lookups, "_current_day", lambda: TEST_DAY)
+
+
+# What the rulebook reads the built-in packs' compiled file with (tests that test it use this).
+READ_COMPILED_PACKS = guardlint.rulebook._compiled_packs
+
+
+@functools.cache
+def _built_in_packs_compiled() -> dict[str, bytes]:
+    with unittest.mock.patch.object(guardlint.rulebook, "_compiled_packs", dict):
+        return read_compiled(compiled_packs())  # each pack validated from its YAML
+
+
+@pytest.fixture(autouse=True)
+def packs_compiled_as_in_a_wheel(monkeypatch):
+    """Scans load the built-in packs as an installed wheel does, from packs compiled once per
+    test process: a source checkout has none, and validating every pack again was ~50 ms of
+    each scan (nine tenths of a small one). tests/test_wheel.py checks that both ways give the
+    same rules."""
+    monkeypatch.setattr(guardlint.rulebook, "_compiled_packs", _built_in_packs_compiled)
 
 
 @pytest.fixture(scope="session")

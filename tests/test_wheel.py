@@ -22,7 +22,7 @@ from guardlint.model.rules import Rule
 from guardlint.parse import yaml_loader
 from guardlint.rulebook import builtin_rules_dir, load_rulebook, pack_files, validation
 from guardlint.rulebook.validation import RuleError
-from tests.conftest import ROOT
+from tests.conftest import READ_COMPILED_PACKS, ROOT
 
 DOCKERFILES = str(ROOT / "fixtures" / "dockerfile")
 # guardlint's own YAML: every rule pack and data table.
@@ -282,10 +282,9 @@ def test_the_wheel_s_command_is_the_one_that_skips_the_teardown(wheel: zipfile.Z
 def test_the_compiled_packs_are_decoded_by_orjson_and_read_as_json_reads_them(
     compiled: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """orjson decodes the packs every scan loads (330 KB for a Dockerfile's: 2.2 ms, json's C
-    decoder 5.4), json only a text that spells a date or a map keyed by numbers (compose's
-    ports) and what orjson refuses but json reads (a lone surrogate). A text with an integer
-    wider than 64 bits, which orjson would read as a float, stays YAML."""
+    """orjson decodes the packs' texts (330 KB for a Dockerfile's: 2.2 ms, json's C 5.4), json
+    only a text that spells a date or a map keyed by numbers (compose's ports) and what orjson
+    refuses but json reads (a lone surrogate). An integer wider than 64 bits stays YAML."""
     decoded_by_json = []
     loads = json.loads
 
@@ -293,6 +292,7 @@ def test_the_compiled_packs_are_decoded_by_orjson_and_read_as_json_reads_them(
         decoded_by_json.append(text)
         return loads(text, *args, **kwargs)
 
+    monkeypatch.setattr(rulebook, "_compiled_packs", dict)  # the packs' texts are read
     from_yaml = load_rulebook()
     monkeypatch.setattr(yaml_loader, "_compiled", lambda: compiled)
     monkeypatch.setattr(json, "loads", recorded)
@@ -382,6 +382,7 @@ def test_a_compiled_file_that_is_absent_or_broken_compiles_no_pack(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(rulebook, "__file__", str(tmp_path / "rulebook" / "__init__.py"))
+    monkeypatch.setattr(rulebook, "_compiled_packs", READ_COMPILED_PACKS)
     for data in (None, b"", b"[1]\n", b"\xff"):
         if data is not None:
             (tmp_path / rulebook.COMPILED_NAME).write_bytes(data)
