@@ -323,13 +323,14 @@ def test_garbage_is_collected_between_chunks_once_enough_accumulates(monkeypatch
     import gc
 
     from guardlint import parallel
+    from guardlint.parallel import workers
 
     enabled = gc.isenabled()
     with parallel.collections_between_chunks():
         assert not gc.isenabled()
         parallel.collect_garbage()  # far below the limit: nothing to do
         assert gc.get_freeze_count() == 0
-        monkeypatch.setattr(parallel, "GARBAGE_LIMIT", -1)
+        monkeypatch.setattr(workers, "GARBAGE_LIMIT", -1)
         parallel.collect_garbage()
         assert gc.get_freeze_count() > 0  # the survivors are never walked again
     assert gc.get_freeze_count() == 0 and gc.isenabled() == enabled

@@ -11,7 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from guardlint.parallel import MAX_ENDED_PROCESSES, in_order
+from guardlint.parallel import in_order
+from guardlint.parallel.retries import MAX_ENDED_PROCESSES
 from tests.conftest import ROOT
 from tests.test_parallel import _generated_tree
 

@@ -29,18 +29,23 @@ fall in more than one chunk, so that at most one process builds it.
 
 from __future__ import annotations
 
-# signal's own C module: signal.py builds three enums as it loads (1% of a small scan).
-import _signal as signal
 import collections
 import contextlib
 import functools
-import gc
 import itertools
 import os
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from guardlint.parallel.workers import (
+    collect_garbage,
+    collections_between_chunks,
+    init_worker,
+    work_on_chunk,
+)
+
+if TYPE_CHECKING:
+    from guardlint.parallel.retries import Retries
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -61,21 +66,6 @@ QUEUED_PER_WORKER = 2
 # Items this process works on before it forks the workers (module docstring): enough to load
 # what most files of the tree need, few enough that the second core does not wait long.
 WARM_UP_ITEMS = 8
-
-# Parsing allocates hundreds of thousands of small containers that live until their file is
-# done, and the cyclic GC keeps re-walking them: ~10% of a scan at the default threshold,
-# still ~8% at a gen-0 threshold of 50,000. Reference counting frees a file's objects when it
-# is done (the engine drops the documents' caches, which point back at them), so automatic
-# collection is off during a scan; between chunks, a collection runs once this many new
-# objects are alive, for the cycles libraries leave behind (a whole corpus stays below it).
-GARBAGE_LIMIT = 1_000_000
-# Processes of a scan that may end before their work is done, after which the items left are
-# not tried again (_Retries): a tree of many files that crash their process costs this many.
-MAX_ENDED_PROCESSES = 8
-# How often a worker looks whether the process that started it is still there.
-PARENT_CHECK_SECONDS = 0.5
-
-_worker_work: Callable[[Any], Any] | None = None
 
 
 def available_cpus() -> int:
@@ -126,60 +116,6 @@ def chunked(count: int, jobs: int, together: Sequence[int] = ()) -> list[list[in
     return chunks
 
 
-@contextlib.contextmanager
-def collections_between_chunks() -> Iterator[None]:
-    """No automatic collection inside; callers collect after each chunk (collect_garbage)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # What survived (the scan's findings, hundreds of thousands of objects) goes to the
-        # oldest generation, with what collect_garbage froze: the next young collection would
-        # otherwise walk it all twice (0.18 s after a corpus scan) to find it all alive.
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
-def collect_garbage() -> None:
-    """Collect once GARBAGE_LIMIT objects accumulated, then freeze the survivors (modules,
-    caches, the IAM database): no later collection walks them again."""
-    if gc.get_count()[0] > GARBAGE_LIMIT:
-        gc.collect()
-        gc.freeze()
-
-
-def _init_worker(work: Callable[[Any], Any]) -> None:
-    # Ctrl-C goes to the whole process group: only the parent handles it, and stops the pool.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # So does a cancelled CI job's SIGTERM: a worker just ends, without the parent's handler
-    # (guardlint.cli), whose exception it would print as a traceback waiting for work.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    gc.disable()  # a worker lives for one scan only; _work_on_chunk calls collect_garbage
-    parent = os.getppid()
-    threading.Thread(target=_exit_without, args=(parent,), daemon=True).start()
-    global _worker_work
-    _worker_work = work
-
-
-def _exit_without(parent: int) -> None:
-    """End the worker once its parent is gone (SIGKILL, the OOM killer): it would wait for work
-    forever, holding the parent's standard output open, and a CI step reading that output to
-    its end would never finish (the call queue's write end it inherited never closes)."""
-    while os.getppid() == parent:
-        time.sleep(PARENT_CHECK_SECONDS)
-    os._exit(1)
-
-
-def _work_on_chunk(items: Sequence[Any]) -> list[Any]:
-    assert _worker_work is not None, "worker used before _init_worker"
-    results = [_worker_work(item) for item in items]
-    collect_garbage()
-    return results
-
-
 def _context() -> Any:
     import multiprocessing  # only for a pool, like ProcessPoolExecutor below
 
@@ -194,7 +130,7 @@ def _shared_with_pool(
     chunks: Sequence[Sequence[int]],
     workers: int,
     done: dict[int, Result],
-    retries: _Retries | None,
+    retries: Retries | None,
 ) -> Iterator[Result]:
     """Each item's result, in item order: the items `done` already (their results), then the
     chunks': the pool works on the chunks from the front (the first one whole: the `together`
@@ -204,7 +140,7 @@ def _shared_with_pool(
     long at the end for the others' last chunks (with whole chunks of up to 64 files to the
     end, this process waited for the worker to finish the two it had queued: up to a tenth of
     a scan's wall time on a busy two-core machine). A worker that ends breaks the pool: with
-    `retries`, the items whose results had not come back are worked on again (_Retries) and
+    `retries`, the items whose results had not come back are worked on again (Retries) and
     a new pool takes the rest; without, BrokenProcessPool."""
     from concurrent.futures.process import BrokenProcessPool
 
@@ -224,7 +160,7 @@ def _shared_with_pool(
                 )
                 end = min(back, front + taken)
                 chunk = order[front:end]
-                queued.append((chunk, executor.submit(_work_on_chunk, [items[i] for i in chunk])))
+                queued.append((chunk, executor.submit(work_on_chunk, [items[i] for i in chunk])))
                 front = end
             # Once a process ended, the pool does the rest: the next may be this one's.
             if queued and (queued[0][1].done() or front == back or broken_once):
@@ -268,72 +204,6 @@ def _shared_with_pool(
         executor.shutdown(wait=finished or broken, cancel_futures=not finished)
 
 
-class _Retries:
-    """The items of a broken pool whose results had not come back (its worker ended: a crash
-    on an item, the OOM killer, a stray signal): worked on again, in order, in a process of
-    their own, started again after an item that ends it too, which is `lost` with how that
-    process ended. Each process that ends costs a new one (a new pool, or one of these), so
-    past MAX_ENDED_PROCESSES the items left are lost without being worked on again."""
-
-    def __init__(self, context: Any, work: Callable[[Any], Any], lost: Callable[[Any, str], Any]):
-        self.context = context
-        self.work = work
-        self.lost = lost
-        self.ended = 0  # processes of this scan that ended before their work was done
-
-    def given_up(self) -> bool:
-        return self.ended >= MAX_ENDED_PROCESSES
-
-    def results(self, future: Any, chunk: Sequence[int], items: Sequence[Any]) -> list[Any]:
-        """The results of a chunk the broken pool had: those it gave, or worked out again."""
-        if future.done() and not future.cancelled() and future.exception() is None:
-            return future.result()
-        left = [items[index] for index in chunk]
-        results: list[Any] = []
-        while len(results) < len(left) and not self.given_up():
-            done, ending = self._in_a_process(left[len(results) :])
-            results += done
-            if ending is not None:
-                self.ended += 1
-                results.append(self.lost(left[len(results)], ending))
-        return results + list(self.unscanned(range(len(results), len(left)), left).values())
-
-    def unscanned(self, indexes: Sequence[int], items: Sequence[Any]) -> dict[int, Any]:
-        reason = f"not scanned: {self.ended} processes of this scan ended (crashed or killed)"
-        return {index: self.lost(items[index], reason) for index in indexes}
-
-    def _in_a_process(self, items: Sequence[Any]) -> tuple[list[Any], str | None]:
-        """The results of `items` in order, up to one whose process ended, and how it ended
-        (None: it did not)."""
-        receiving, sending = self.context.Pipe(duplex=False)
-        process = self.context.Process(target=_work_through, args=(self.work, items, sending))
-        process.start()
-        sending.close()
-        results: list[Any] = []
-        try:
-            with receiving, contextlib.suppress(EOFError):
-                while len(results) < len(items):
-                    results.append(receiving.recv())
-        finally:
-            if len(results) < len(items):  # ended, or this process is interrupted
-                process.kill()
-            process.join()
-        return results, (None if len(results) == len(items) else _ending(process.exitcode))
-
-
-def _work_through(work: Callable[[Any], Any], items: Sequence[Any], sending: Any) -> None:
-    _init_worker(work)
-    for item in items:
-        sending.send(work(item))
-
-
-def _ending(exit_code: int | None) -> str:
-    if exit_code is not None and exit_code < 0:
-        name = signal.strsignal(-exit_code) or "unknown"
-        return f"the process scanning it was killed by signal {-exit_code} ({name})"
-    return f"the process scanning it ended with exit code {exit_code}"
-
-
 def _pool_share(left: int, workers: int) -> int:
     """The most items of the `left` ones the pool's next chunk takes: a share that shrinks as
     the processes near each other, down to one item."""
@@ -359,15 +229,17 @@ def in_order(
     picklable where workers are not forked. A worker process that ends before its results came
     back (a crash, the OOM killer) raises BrokenProcessPool, unless `lost` is given: its items
     are then worked on again, each of those whose process ends again (or past the bound,
-    _Retries) is `lost(item, reason)`, and the scan goes on."""
+    Retries) is `lost(item, reason)`, and the scan goes on."""
     if jobs <= 1:
         with collections_between_chunks():
             for item in items:
                 yield work(item)
                 collect_garbage()
         return
-    # Imported here: a small scan (pre-commit on one file) never pays for it.
+    # Imported here: a small scan (pre-commit on one file) never pays for them.
     from concurrent.futures import ProcessPoolExecutor
+
+    from guardlint.parallel.retries import Retries
 
     # This process is one of the `jobs`: a worker of its own would cost a warm-up (the
     # libraries rules load lazily, pages copied on write) and the pickling of its results.
@@ -387,9 +259,9 @@ def in_order(
             warmed = {index: work(items[index]) for index in last[:WARM_UP_ITEMS]}
             chunks[-1:] = [last[WARM_UP_ITEMS:]] if len(last) > WARM_UP_ITEMS else []
             collect_garbage()
-        pool = {"mp_context": context, "initializer": _init_worker, "initargs": (work,)}
+        pool = {"mp_context": context, "initializer": init_worker, "initargs": (work,)}
         start_pool = functools.partial(ProcessPoolExecutor, jobs - 1, **pool)
-        retries = _Retries(context, work, lost) if lost is not None else None
+        retries = Retries(context, work, lost) if lost is not None else None
         pooled = _shared_with_pool(start_pool, work, items, chunks, jobs - 1, warmed, retries)
         with contextlib.closing(pooled):
             for result in pooled:
