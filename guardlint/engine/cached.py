@@ -42,7 +42,7 @@ from guardlint.model.documents import SourceFile
 from guardlint.parallel import collections_between_chunks, effective_jobs, in_order
 from guardlint.parse.beneath import resolve_beneath
 from guardlint.parse.inputs import READ, InputError, lies_inside, read_scanned_file
-from guardlint.parse.lookups import DAY, PRESENCE, current_state
+from guardlint.parse.lookups import DAY, HELM_NAME, PRESENCE, current_state
 from guardlint.parse.recorder import Observation, Observations, recording
 
 # What one file's scan looks at: a few names per directory up to the root, a function's code
@@ -206,11 +206,21 @@ class CachedScan:
         if index is not None:
             if what == READ and self.pack.read_unchanged(index, path, how[1]):
                 return True
+            if what == HELM_NAME and self._helm_set_unchanged(index, path, how[0], roots):
+                return True
             directory = names_directory(observation, state) or ""
             inward = bool(directory) and inside(self._real_path(directory, roots), roots)
             if inward and self.pack.directory_unchanged(directory):
                 return True
         return self._state(observation, roots) == state
+
+    def _helm_set_unchanged(self, index: int, path: str, root: str, roots: tuple[str, ...]) -> bool:
+        """Whether the pack tells the Helm template set of the chart template at `path` by
+        statuses (guardlint.engine.helm_sets), its top inside `roots` as resolved."""
+        top = self.pack.helm_set_top(index, path)
+        if top is None or not inside(self._real_path(top, roots), roots):
+            return False
+        return self.pack.helm_set_unchanged(index, path, root)
 
     def _state(self, observation: Observation, roots: tuple[str, ...]) -> str | None:
         if observation not in self._states:

@@ -50,6 +50,7 @@ from guardlint.engine.result_cache import ResultCache
 from guardlint.model.documents import SourceFile
 from guardlint.parse.digests import blake2b
 from guardlint.parse.inputs import READ, input_status, status_signature
+from guardlint.parse.lookups import HELM_NAME
 
 SETTLED_NANOSECONDS = 2 * 10**9
 # A scan of fewer files has no pack: reading their entries one by one takes a few milliseconds.
@@ -106,6 +107,9 @@ class ScanPack:
         same_looker = valid and credentials is not None and value.get("credentials") == credentials
         self._directories = directories if same_looker and type(directories) is dict else {}
         self._unchanged_directories: dict[str, bool] = {}
+        helm_sets = value.get("helm_sets") if same_looker else None
+        self._helm_sets: list[Any] = helm_sets if type(helm_sets) is list else []
+        self._helm_digests: dict[tuple[str, str], str | None] = {}  # now, by (top, root)
         self._roots = {f.root for f in files if f.root is not None}
         self._noted: Files = {}
         self._noted_entries: dict[str, Any] = {}
@@ -186,6 +190,33 @@ class ScanPack:
             self._unchanged_directories[directory] = verdict
         return verdict
 
+    def helm_set_top(self, index: int, path: str) -> str | None:
+        """Where the Helm template set its entries name by `index` starts, as recorded for
+        the chart template at `path`; None where none is recorded."""
+        found = self._helm_set(index, path)
+        return None if found is None else found[0]
+
+    def helm_set_unchanged(self, index: int, path: str, root: str) -> bool:
+        """Whether the Helm template set its entries name by `index` (the observation of the
+        chart template at `path` below the scan `root`) is as the pack recorded it, by the
+        statuses of what decides it (guardlint.engine.helm_sets); its top is one the caller
+        found inside the scan root (`helm_set_top`). Each top is looked at once a scan."""
+        from guardlint.engine.helm_sets import statuses_digest
+
+        found = self._helm_set(index, path)
+        if found is None:
+            return False
+        top, digest = found
+        if (top, root) not in self._helm_digests:
+            self._helm_digests[top, root] = statuses_digest(top, root)
+        return self._helm_digests[top, root] == digest
+
+    def _helm_set(self, index: int, path: str) -> tuple[str, str] | None:
+        from guardlint.engine.helm_sets import recorded_set
+
+        recorded = self._helm_sets[index] if 0 <= index < len(self._helm_sets) else None
+        return recorded_set(recorded, path)
+
     def note(self, source: SourceFile, info: os.stat_result, key: str, entry: Any) -> None:
         """The file as this scan found it: its status when read, the key of its entry and the
         entry (None when it is not cached, or was written by a worker process)."""
@@ -224,7 +255,8 @@ class ScanPack:
             self.key,
             {"files": files, "dependencies": dependencies,
              "read_statuses": read_statuses, "credentials": _credentials(),
-             "directories": self._directory_statuses(dependencies)},
+             "directories": self._directory_statuses(dependencies),
+             "helm_sets": self._helm_set_statuses(dependencies)},
             MAX_PACK_BYTES,
             b"".join(tail),
         )  # fmt: skip
@@ -264,6 +296,22 @@ class ScanPack:
             settled = status is not None and max(status[2:]) < self._settled_before
             if settled and _linkless(directory):
                 statuses[directory] = status  # type: ignore[assignment]
+        return statuses
+
+    def _helm_set_statuses(self, dependencies: list[Any]) -> list[list[str] | None]:
+        """For each Helm template set observation, its top and the digest of the statuses that
+        tell it (guardlint.engine.helm_sets), where they do; None for every other dependency.
+        Like a directory's status, only for scans by the same user and groups."""
+        if _credentials() is None:
+            return []
+        from guardlint.engine.helm_sets import set_status
+
+        statuses: list[list[str] | None] = []
+        for what, path, how, _ in dependencies:
+            if what == HELM_NAME and type(how) is list and len(how) == 1 and how[0] in self._roots:
+                statuses.append(set_status(path, how[0], self._settled_before))
+            else:
+                statuses.append(None)
         return statuses
 
     def _settled(self, info: os.stat_result) -> bool:

@@ -97,6 +97,14 @@ def reported_refusal(path: str, root: str) -> Refusal | None:
     return first[1] if first is not None and first[0] == os.path.realpath(path) else None
 
 
+def set_top(path: str, root: str) -> str | None:
+    """Where the template set of the chart template at `path` starts inside `root` (None where
+    it is in none): what decides its state lies there, or in the names of the directories on
+    the way to it (guardlint.engine.helm_sets)."""
+    top = _set_top(os.path.dirname(path), root)
+    return None if top is None else top[0]
+
+
 def _set_of(path: str, root: str) -> tuple[frozenset[str], tuple[tuple[str, Refusal], ...]] | None:
     top = _set_top(os.path.dirname(path), root)
     return None if top is None else _claimed(*top, root)
