@@ -89,6 +89,8 @@ class ScanPack:
         self._settled_before = time_ns() - SETTLED_NANOSECONDS
         self._kept = len(files) >= MIN_FILES
         self._paths = [f.path for f in files]
+        # The status of each file of the scan reached through no link, as discovery listed it.
+        self._listed = {(f.path, f.root): f.status for f in files if f.status is not None}
         stored = store.read_with_tail(self.key, MAX_PACK_BYTES) if self._kept else None
         value, self._tail = stored if stored is not None else (None, memoryview(b""))
         items = value.get("files") if type(value) is dict else None
@@ -177,6 +179,11 @@ class ScanPack:
         recorded = self._read_statuses[index] if 0 <= index < len(self._read_statuses) else None
         if type(recorded) is not list:
             return False
+        # Most are files of this scan (a Compose file a Dockerfile's scan reads): the status
+        # discovery listed, as input_status tells it, is then not looked up again.
+        listed = self._listed.get((path, root))
+        if listed is not None:
+            return listed == recorded
         info = input_status(path, root)
         return info is not None and status_signature(info) == recorded
 

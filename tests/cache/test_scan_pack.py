@@ -360,3 +360,25 @@ def test_planted_read_statuses_change_no_result(tmp_path, packed, settled, damag
     HOSTILE_READ_STATUSES[damage](data["value"], tree)
     write_pack(pack, data)
     assert seen(cached_scan(tree, cache)) == seen(cached_scan(tree, None))
+
+
+def test_a_file_of_the_scan_another_s_scan_read_is_told_by_its_listed_status(
+    tmp_path, packed, settled, analysed, monkeypatch
+):
+    """The Dockerfile's scan read the Compose file that builds it, a file of the scan whose
+    status discovery listed: the pack compares that, and notices it changed."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "app/Dockerfile", "FROM alpine:3.22\nUSER app\n")
+    build = "services:\n  web:\n    build: {context: ., dockerfile: app/Dockerfile}\n"
+    write_file(tree, "compose.yaml", build)
+    cached_scan(tree, cache)
+    looked_at: list[str] = []
+    real = scan_pack.input_status
+    monkeypatch.setattr(scan_pack, "input_status", lambda path, root: looked_at.append(path))
+    assert cached_scan(tree, cache).reused_files == 2 and looked_at == []
+    monkeypatch.setattr(scan_pack, "input_status", real)
+    rewrite_keeping_size_and_times(tree / "compose.yaml", build.replace("app/", "ap_/"))
+    analysed.clear()
+    warm = seen(cached_scan(tree, cache))
+    assert sorted(analysed) == ["app/Dockerfile", "compose.yaml"]
+    assert warm == seen(cached_scan(tree, None))
