@@ -288,8 +288,10 @@ class AssemblyEntries:
             self._read_above(path)
         if self.nested_templates and os.path.normpath(path) in self.nested_templates:
             return True
+        if in_assembly is False:  # before dirname: discovery asks for every file it lists
+            return False
         directory = os.path.dirname(path)
-        if in_assembly is False or not lies_inside(directory, self.root):
+        if not lies_inside(directory, self.root):
             return False
         assembly = read_assembly(directory, self.root)
         return assembly is not None and name in assembly.template_files
