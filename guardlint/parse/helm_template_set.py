@@ -19,7 +19,8 @@ templates/, every file below it), read once per scan (one snapshot) within MAX_F
 and MAX_SET_BYTES and MAX_SET_ENTRIES together, in one pass over each file's text. Past a
 bound, or where a file cannot be read or a link leads out of the root, every name counts as
 defined. A subchart packed as a `.tgz` is never read. The look is recorded for the result
-cache as one observation of the file (lookups.HELM_NAME), which a warm scan makes again.
+cache as one observation of the file (lookups.HELM_NAME), which a warm scan makes again where
+the statuses of the set's files do not tell it (guardlint.engine.helm_sets).
 """
 
 from __future__ import annotations
