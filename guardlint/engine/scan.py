@@ -20,7 +20,7 @@ from guardlint.engine.rule_runner import (
     FileOutcome,
     RuleRunner,
 )
-from guardlint.findings.numbering import numbered
+from guardlint.findings.numbering import repeats
 from guardlint.model.documents import SKIPPED, UNPARSABLE, Region, SourceFile
 from guardlint.model.findings import SORT_KEY, Finding, Hit
 from guardlint.model.rules import Rule
@@ -207,8 +207,8 @@ def scan(
         if f.severity >= options.min_severity or f.rule_id == INTERNAL_ERROR_RULE
     ]
     findings.sort(key=SORT_KEY)
-    for finding, unique in zip(findings, numbered([f.fingerprint for f in findings]), strict=True):
-        finding.fingerprint = unique
+    for index, unique in repeats([f.fingerprint for f in findings]):
+        findings[index].fingerprint = unique
     result.findings = findings
     result.duration = time.perf_counter() - started
     return result
