@@ -23,7 +23,7 @@ from guardlint.engine.rule_runner import (
 from guardlint.findings.numbering import repeats
 from guardlint.model.documents import SKIPPED, UNPARSABLE, Region, SourceFile
 from guardlint.model.findings import SORT_KEY, Finding, Hit
-from guardlint.model.rules import Rule
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.recorder import snapshot
 from guardlint.rulebook import Rulebook, load_rulebook
 
@@ -57,10 +57,11 @@ def _deduplicate(findings: list[Finding]) -> list[Finding]:
     renderings), in the place of the first: an unsuppressed one where there is one, since an
     inline ignore written in one rendering does not cover the finding of another."""
     unique: dict[tuple, Finding] = {}
+    keep = unique.setdefault
     for finding in findings:
         key = (finding.rule_id, finding.path, finding.region, finding.resource, finding.message)
-        kept = unique.get(key)
-        if kept is None or (kept.suppression is not None and finding.suppression is None):
+        kept = keep(key, finding)
+        if kept is not finding and kept.suppression is not None and finding.suppression is None:
             unique[key] = finding
     return list(unique.values())
 
@@ -200,12 +201,14 @@ def scan(
         _add_unreadable(result, discovery.errors, rulebook.by_id[PARSE_ERROR_RULE])
     with snapshot():
         _scan_files(files, runner, options, result, progress)
-    findings = [
-        f
-        for f in _deduplicate(result.findings)
-        # A crashed rule is reported whatever the threshold: its results are missing.
-        if f.severity >= options.min_severity or f.rule_id == INTERNAL_ERROR_RULE
-    ]
+    findings = _deduplicate(result.findings)
+    if options.min_severity > min(Severity):  # every finding is at the lowest or above
+        findings = [
+            f
+            for f in findings
+            # A crashed rule is reported whatever the threshold: its results are missing.
+            if f.severity >= options.min_severity or f.rule_id == INTERNAL_ERROR_RULE
+        ]
     findings.sort(key=SORT_KEY)
     for index, unique in repeats([f.fingerprint for f in findings]):
         findings[index].fingerprint = unique
