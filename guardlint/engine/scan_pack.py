@@ -116,6 +116,7 @@ class ScanPack:
         self._noted: Files = {}
         self._noted_entries: dict[str, Any] = {}
         self._kept_keys: set[str] = set()  # of the entries `keep` took from this pack
+        self._noted_anew = False  # whether `note` noted a file
 
     def known(self, source: SourceFile) -> Known | None:
         """What the pack holds of a file whose status is the one recorded (a file of the tree:
@@ -228,14 +229,22 @@ class ScanPack:
         """The file as this scan found it: its status when read, the key of its entry and the
         entry (None when it is not cached, or was written by a worker process)."""
         self._noted[source.path] = (status_signature(info) if self._settled(info) else None, key)
+        self._noted_anew = True
         if entry is not None:
             self._noted_entries[key] = entry
 
     def write(self, changed: bool) -> None:
         """Store the pack this scan makes, when the scan `changed` entries or it differs from
         the stored one: the entries of its files (those workers wrote read back)."""
+        if not self._kept:
+            return
+        # Each file kept (`keep`) is noted as the stored pack knows it (whose paths are this
+        # scan's): the pack is unchanged where all were.
+        every_file_kept = bool(self._files) and len(self._noted) == len(self._files)
+        if not changed and not self._noted_anew and every_file_kept:
+            return
         noted = [self._noted.get(path) for path in self._paths]
-        if not self._kept or (not changed and noted == self._stored_notes()):
+        if not changed and noted == self._stored_notes():
             return
         entries = {}
         for _, key in self._noted.values():
