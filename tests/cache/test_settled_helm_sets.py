@@ -6,8 +6,6 @@ here again with every file settled, so that each change they make is told by sta
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from guardlint.engine import scan_pack
@@ -32,11 +30,8 @@ from tests.hostile.test_helm_templates import PRIVILEGED_POD
 POD = "chart/templates/pod.yaml"
 
 
-@pytest.fixture(autouse=True)
-def settled_pack(monkeypatch) -> None:
-    """Scans of a few files have a pack, and every file and directory counts as settled."""
-    monkeypatch.setattr(scan_pack, "MIN_FILES", 1)
-    monkeypatch.setattr(scan_pack, "time_ns", lambda: time.time_ns() + 60 * 10**9)
+# Scans of a few files have a pack, and every file and directory counts as settled.
+pytestmark = pytest.mark.usefixtures("packed", "settled")
 
 
 @pytest.fixture

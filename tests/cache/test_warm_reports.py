@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from guardlint.cli import cli
-from guardlint.engine import scan_pack
 from guardlint.parse import lookups
 from guardlint.report import REPORTERS
 from tests.conftest import write_file
@@ -35,11 +33,8 @@ _RUN = re.compile(
 )
 
 
-@pytest.fixture(autouse=True)
-def settled_pack(monkeypatch) -> None:
-    """Scans of a few files have a pack, and every file and directory counts as settled."""
-    monkeypatch.setattr(scan_pack, "MIN_FILES", 1)
-    monkeypatch.setattr(scan_pack, "time_ns", lambda: time.time_ns() + 60 * 10**9)
+# Scans of a few files have a pack, and every file and directory counts as settled.
+pytestmark = pytest.mark.usefixtures("packed", "settled")
 
 
 def scan(tmp_path: Path, *args: str) -> dict[str, bytes]:
