@@ -32,7 +32,6 @@ from guardlint.parse.dockerfile import (
 from guardlint.parse.dockerfile_frontend import INSTRUCTIONS, Heredocs, heredoc_readings
 from guardlint.parse.dockerfile_lex import process_word, with_substitution_budget
 from guardlint.parse.dockerfile_split import (
-    MAX_INSTRUCTIONS,
     RawInstruction,
     parser_directives,
     split_instructions,
@@ -222,8 +221,9 @@ def reading_models(text: str, lines: list[str]) -> list[DockerfileModel]:
             continue  # the lexers differ at a blank after `<<` only
         if reading is Heredocs.NONE and not any(i.heredocs for i in models[0].instructions):
             continue
-        split = split_instructions(lines, reading=reading)
-        split = split[:MAX_INSTRUCTIONS]  # as build_model reads them
+        # The first MAX_INSTRUCTIONS, as build_model reads them: the rest is never split (a
+        # heredoc of a million lines is a million instructions to a reading without heredocs).
+        split = split_instructions(lines, [], reading)
         if _buildable(split) and _shape(split) not in shapes:
             shapes.add(_shape(split))
             models.append(build_model(lines, reading))
