@@ -72,6 +72,14 @@ def packs_compiled_as_in_a_wheel(monkeypatch):
     monkeypatch.setattr(guardlint.rulebook, "_compiled_packs", _built_in_packs_compiled)
 
 
+def packs_compiled_once():
+    """packs_compiled_as_in_a_wheel for a module- or session-scoped fixture's scans, which run
+    before any test's own fixtures (a context manager)."""
+    return unittest.mock.patch.object(
+        guardlint.rulebook, "_compiled_packs", _built_in_packs_compiled
+    )
+
+
 @pytest.fixture(scope="session")
 def rulebook():
     return load_rulebook()

@@ -12,12 +12,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+from guardlint.cli import cli
 from guardlint.report.merge import _sum
-from tests.conftest import FIXTURES, processor_seconds, write_file
+from tests.conftest import FIXTURES, packs_compiled_once, processor_seconds, write_file
 from tests.hostile.conftest import run_cli
 
 REFUSED = 2
+
+
+def _guardlint(*args: str) -> Result:
+    """`guardlint ARGS` run in this process (a process of its own is ~1 s of start-up, and
+    what is refused is the command's work); never a traceback."""
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.stderr
+    return result
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +37,9 @@ def shards(tmp_path_factory) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {"sarif": [], "json": []}
     for index in (1, 2):
         reports = out / f"s{index}"
-        run_cli("scan", str(FIXTURES), "--shard", f"{index}/2", "-f", "sarif", "-f", "json",
-                "--output-dir", str(reports), "-q", cwd=out)  # fmt: skip
+        with packs_compiled_once():
+            _guardlint("scan", str(FIXTURES), "--shard", f"{index}/2", "-j", "1", "-f", "sarif",
+                       "-f", "json", "--output-dir", str(reports), "-q")  # fmt: skip
         for fmt, shards in found.items():
             shards.append(json.loads((reports / f"guardlint.{fmt}").read_text()))
     return found
@@ -76,8 +87,8 @@ def test_a_report_not_as_guardlint_writes_it_is_refused(tmp_path, shards, fmt, c
     paths = [
         write_file(tmp_path, f"{n}.{fmt}", json.dumps(d)) for n, d in enumerate([first, second])
     ]
-    done = run_cli("merge", *map(str, paths), "-o", str(tmp_path / "out"), cwd=tmp_path)
-    assert done.returncode == REFUSED, done.stderr
+    done = _guardlint("merge", *map(str, paths), "-o", str(tmp_path / "out"))
+    assert done.exit_code == REFUSED, done.stderr
     assert re.search("not as guardlint writes them|are not lists|not a guardlint", done.stderr)
     assert not (tmp_path / "out").exists()
 
@@ -87,8 +98,8 @@ def test_a_slice_given_twice_is_refused(tmp_path, shards, fmt):
     first, second = shards[fmt]
     paths = [write_file(tmp_path, f"{n}.{fmt}", json.dumps(d)) for n, d in
              enumerate([first, second, first])]  # fmt: skip
-    done = run_cli("merge", *map(str, paths), cwd=tmp_path)
-    assert done.returncode == REFUSED and "hold the same finding" in done.stderr
+    done = _guardlint("merge", *map(str, paths))
+    assert done.exit_code == REFUSED and "hold the same finding" in done.stderr
 
 
 def test_a_report_nested_too_deeply_is_refused(tmp_path):
@@ -124,5 +135,5 @@ def test_summaries_are_added_up_in_time_linear_in_their_size():
 def test_a_baseline_with_odd_numbers_is_refused(tmp_path: Path, text: str, says: str):
     write_file(tmp_path, "Dockerfile", "FROM ubuntu:latest\n")
     baseline = write_file(tmp_path, "baseline.json", text)
-    done = run_cli("scan", ".", "--baseline", str(baseline), "-q", cwd=tmp_path)
-    assert done.returncode == REFUSED and says in done.stderr, done.stderr
+    done = _guardlint("scan", str(tmp_path), "--baseline", str(baseline), "-q")
+    assert done.exit_code == REFUSED and says in done.stderr, done.stderr
