@@ -26,7 +26,7 @@ def _sliced_reports(tmp_path: Path, target: Path, fmt: str, count: int, *extra: 
     paths = []
     for index in range(1, count + 1):
         path = tmp_path / f"slice{index}.{fmt}"
-        result = run_cli("scan", str(target), "--shard", f"{index}/{count}", "-f", fmt,
+        result = run_cli("scan", str(target), "--shard", f"{index}/{count}", "-j", "1", "-f", fmt,
                          "-o", str(path), "-q", *extra)  # fmt: skip
         assert result.exit_code in (0, 1), result.output
         paths.append(str(path))
@@ -36,7 +36,7 @@ def _sliced_reports(tmp_path: Path, target: Path, fmt: str, count: int, *extra: 
 @pytest.mark.parametrize("extra", [(), ("--sarif-all-rules",)])
 def test_merged_slices_equal_the_whole_scan_sarif(tmp_path, extra):
     whole = tmp_path / "whole.sarif"
-    run_cli("scan", str(FIXTURES), "-f", "sarif", "-o", str(whole), "-q", *extra)
+    run_cli("scan", str(FIXTURES), "-j", "1", "-f", "sarif", "-o", str(whole), "-q", *extra)
     merged = tmp_path / "merged.sarif"
     slices = _sliced_reports(tmp_path, FIXTURES, "sarif", 3, *extra)
     result = run_cli("merge", *slices, "-o", str(merged), "-q")
