@@ -153,22 +153,33 @@ def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
     directory_names = set(_option_entries(rule, "directory_names"))
     harmless = comparable_host_paths(tuple(_option_entries(rule, "harmless")))
     read_only_severity = params["read_only_severity"]
+
+    def listed(source: str, target: str) -> bool:
+        key = comparable_host_path(source)  # a Windows drive path in lower case
+        return key not in harmless and (
+            key in paths
+            or holds_host_path(key, held)
+            or any(key == tree or key.startswith(tree + "/") for tree in trees)
+            or posixpath.basename(key) in file_names
+            or (
+                not is_known(normalize_host_path(source))
+                and posixpath.basename(normalize_host_path(target)) in file_names
+            )
+            or bool(directory_names.intersection(key.split("/")))
+        )
+
+    # Each mount judged once: a service's thousands of mounts that `volumes_from` shares into
+    # thousands of others are the same few sources and targets (each with a verdict per rule).
+    verdicts: dict[tuple[str, str], bool] = {}
     for service in services(document):
         for mount in host_mounts(document, service):
-            path = mount.path
-            key = comparable_host_path(mount.source)  # a Windows drive path in lower case
-            if key in harmless or not (
-                key in paths
-                or holds_host_path(key, held)
-                or any(key == tree or key.startswith(tree + "/") for tree in trees)
-                or posixpath.basename(key) in file_names
-                or (
-                    not is_known(path)
-                    and posixpath.basename(normalize_host_path(mount.target)) in file_names
-                )
-                or bool(directory_names.intersection(key.split("/")))
-            ):
+            written = (mount.source, mount.target)
+            verdict = verdicts.get(written)
+            if verdict is None:
+                verdict = verdicts[written] = listed(*written)
+            if not verdict:
                 continue
+            path = mount.path
             access = params["read_only_access" if mount.read_only else "writable_access"]
             properties: dict[str, Any] = {"hostPath": path}
             if params["records_read_only"]:
