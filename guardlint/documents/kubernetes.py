@@ -368,15 +368,23 @@ def volume_images(
     reference; a list of volumes several pods share (an Argo workflow's) is read once.
     Kustomize's `images:` rewrites containers' images only."""
     read: set[int] = set()
+    # A volume in the lists of thousands of pods (an Argo workflow's, joined to each of its
+    # templates' own) that holds no image is read once, not once per list.
+    imageless: set[int] = set()
     for pod in pod_specs(document):
         volumes = pod.spec.get("volumes")
         if id(volumes) in read:
             continue
         read.add(id(volumes))
-        for volume in map(mapping, sequence(volumes)):
+        for item in sequence(volumes):
+            if id(item) in imageless:
+                continue
+            volume = mapping(item)
             source = mapping(volume.get("image"))
             image = _literal_image(source.get("reference"))
-            if image is not None:
-                name, tag, digest = split_reference(image)
-                found = ImageVolume(pod, str(volume.get("name", "?")), source)
-                yield found, name, tag, digest or None
+            if image is None:
+                imageless.add(id(item))
+                continue
+            name, tag, digest = split_reference(image)
+            found = ImageVolume(pod, str(volume.get("name", "?")), source)
+            yield found, name, tag, digest or None

@@ -88,12 +88,18 @@ def host_path(document: Document, rule: Rule) -> Iterator[Hit]:
         volumes = each.spec.get("volumes")
         by_list.setdefault(id(volumes), (sequence(volumes), []))[1].append(each)
     sharing: dict[int, tuple[dict, list[int]]] = {}
+    others: set[int] = set()  # the volumes of no host path, each judged once too
     for list_id, (volumes, _) in by_list.items():
         for volume in volumes:
-            if mapping(volume).get("hostPath"):
-                lists = sharing.setdefault(id(volume), (volume, []))[1]
-                if not lists or lists[-1] != list_id:
-                    lists.append(list_id)
+            shared = sharing.get(id(volume))
+            if shared is None:
+                if id(volume) in others or not mapping(volume).get("hostPath"):
+                    others.add(id(volume))
+                    continue
+                shared = sharing[id(volume)] = (volume, [])
+            lists = shared[1]
+            if not lists or lists[-1] != list_id:
+                lists.append(list_id)
     mounts = _Mounts({list_id: pods for list_id, (_, pods) in by_list.items()})
     for volume, lists in sharing.values():
         pod = by_list[lists[0]][1][0]
