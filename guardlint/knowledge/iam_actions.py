@@ -21,6 +21,8 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from guardlint.knowledge.per_file import Remembered
+
 # Access levels as policy_sentry names them (IAM003 flags these two by default).
 WRITE = "Write"
 PERMISSIONS_MANAGEMENT = "Permissions management"
@@ -266,8 +268,7 @@ def expand(pattern: str) -> tuple[Action, ...]:
     return _expand(pattern.lower() if pattern.isascii() else pattern)
 
 
-@functools.lru_cache(maxsize=16384)
-def _expand(pattern: str) -> tuple[Action, ...]:
+def _expansion(pattern: str) -> tuple[Action, ...]:
     if pattern == "*":
         return tuple(action for actions in _database().values() for action in actions.values())
     form = ACTION_FORM.match(pattern)
@@ -299,6 +300,12 @@ def _named(prefix: str, name: str) -> list[Action]:
         found = [i for i in found if regex.match(names[i])]
     actions = _service(prefix)
     return [actions[names[i]] for i in sorted(found, key=order.__getitem__)]
+
+
+# Every pattern of the file being scanned, however many: each rule that reads a policy asks
+# again (a policy of 80,000 different patterns expanded each anew for each rule, past a bounded
+# cache), and the last of them for the files after it.
+_expand = Remembered(_expansion, 16384)
 
 
 # A wildcard name's text before its first wildcard.
