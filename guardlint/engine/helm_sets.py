@@ -36,15 +36,20 @@ MAX_ENTRIES = 5_000
 _TEMPLATES = "templates"
 
 
-def set_status(path: str, root: str, settled_before: int) -> list[str] | None:
+def set_status(
+    path: str, root: str, settled_before: int, digests: dict[tuple[str, str], str | None]
+) -> list[str] | None:
     """[top, digest of the statuses] of the template set of the chart template at `path`
-    (inside the scan `root`), None where statuses cannot tell its observation."""
+    (inside the scan `root`), None where statuses cannot tell its observation; `digests`
+    keeps each top's for the templates of one set."""
     from guardlint.parse.helm_template_set import set_top  # a scan that judged a chart's
 
     top = set_top(path, root)
     if top is None:
         return None
-    digest = _statuses_digest(top, root, settled_before)
+    if (top, root) not in digests:
+        digests[top, root] = _statuses_digest(top, root, settled_before)
+    digest = digests[top, root]
     return None if digest is None else [top, digest]
 
 

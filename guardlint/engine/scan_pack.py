@@ -323,9 +323,10 @@ class ScanPack:
         from guardlint.engine.helm_sets import set_status
 
         statuses: list[list[str] | None] = []
+        digests: dict[tuple[str, str], str | None] = {}  # by (top, root)
         for what, path, how, _ in dependencies:
             if what == HELM_NAME and type(how) is list and len(how) == 1 and how[0] in self._roots:
-                statuses.append(set_status(path, how[0], self._settled_before))
+                statuses.append(set_status(path, how[0], self._settled_before, digests))
             else:
                 statuses.append(None)
         return statuses
