@@ -79,13 +79,13 @@ def test_a_chart_holding_a_link_has_its_template_set_looked_at_again(tmp_path, a
 def test_a_pack_of_another_user_looks_at_template_sets_again(
     tmp_path, analysed, set_looks, monkeypatch
 ):
+    """Whether a file of the chart can be read is the user's to tell."""
     tree, cache = chart(tmp_path), tmp_path / "cache"
     before, _ = rescan(tree, cache, analysed)
-    credentials = scan_pack._credentials()
-    monkeypatch.setattr(scan_pack, "_credentials", lambda: [*credentials, "another"])
+    another = [*scan_pack._credentials(), "another"]
+    monkeypatch.setattr(scan_pack, "_credentials", lambda: another)
     set_looks.clear()
-    assert rescan(tree, cache, analysed) == (before, [])
-    assert str(tree / POD) in set_looks
+    assert rescan(tree, cache, analysed) == (before, []) and str(tree / POD) in set_looks
 
 
 PLANTED = {
