@@ -52,11 +52,8 @@ def entry_outcome(data: Any, rel_path: str, records: RecordReader) -> FileOutcom
     finding = records.finding
     findings = [finding(record, rel_path) for record in data["findings"]]
     superseded_named = data["superseded_named"]
-    if type(superseded_named) is not list:
+    if type(superseded_named) is not list or not all(type(r) is str for r in superseded_named):
         raise ValueError("superseded rules are named by their IDs")
-    for rule_id in superseded_named:
-        if type(rule_id) is not str:
-            raise ValueError("superseded rules are named by their IDs")
     named = data["named"]
     # Nearly every file names none.
     named = () if type(named) is list and not named else tuple(tuple(item) for item in named)
