@@ -74,8 +74,9 @@ def _add(result: ScanResult, outcome: FileOutcome) -> None:
     kinds = outcome.kinds
     result.file_kinds[outcome.rel_path] = sorted(kinds)
     result.files[outcome.status] += 1
-    if outcome.status == SKIPPED:
-        result.skipped_files[outcome.skip_reason or NOT_IAC_CONTENT] += 1
+    skip_reason = _skip_reason(outcome)
+    if skip_reason is not None:
+        result.skipped_files[skip_reason] += 1
     # What Counter.update adds, without its Python-level Mapping check and call per file (a
     # warm corpus scan adds 2,283 outcomes).
     counted = result.kinds
