@@ -163,6 +163,8 @@ def _kind_cases(args: argparse.Namespace, corpus: Path, workdir: Path) -> list[C
             continue
         cases.append(_checkov_case(name, target, out / "checkov", (kind,)))
         for tool, executable, arguments, ok in PEERS.get(kind, ()):
+            if tool in args.skip_peer:
+                continue
             command = peer_command(CHECKOV_VENV / "bin" / executable, arguments, target)
             cases.append(Case(name, tool, command, ok_exit_codes=ok))
         print(f"  {name}: {len(rel_paths)} files", flush=True)
@@ -260,7 +262,8 @@ def markdown(result: dict) -> str:
         f"{result['guardlint']['version']} (commit {result['guardlint']['commit']}), "
         f"{result['peer_versions'] or 'peers not run'}. "
         f"Medians of {result['reps']} runs (checkov: {result['checkov_reps']}, "
-        f"{result['checkov_scaled_reps']} on the 2x/4x copies).",
+        f"{result['checkov_scaled_reps']} on the 2x/4x copies)."
+        + "".join(f" {peer} not run." for peer in result.get("skipped_peers", ())),
         "",
         "| case | tool | median wall s | median CPU s | max RSS MB | tree PSS MB | crashed "
         "| report |",
@@ -318,6 +321,9 @@ def _git_commit() -> str:
     return done.stdout.strip()
 
 
+_PEER_NAMES = [tool for peers in PEERS.values() for tool, *_ in peers]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus"))
@@ -335,6 +341,11 @@ def main() -> None:
         "give the 4x/1x ratio)"
     )  # fmt: skip
     parser.add_argument("--skip-checkov", action="store_true")
+    parser.add_argument(
+        "--skip-peer", action="append", default=[], choices=_PEER_NAMES,
+        help="leave out this kind's peer (repeatable): cfn-lint times no target and is most of a "
+        "bench's time",
+    )  # fmt: skip
     parser.add_argument("--no-kinds", dest="kinds", action="store_false",
                         help="skip the per-input-kind cases")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=900, help="seconds per run")
@@ -380,6 +391,7 @@ def main() -> None:
         "cold_reps": args.cold_reps,
         "guardlint": {"version": version, "commit": _git_commit()},
         "peer_versions": peer_versions,
+        "skipped_peers": args.skip_peer,
         "cases": [c.summary() for c in cases],
         "comparison": comparisons(cases),
     }

@@ -53,3 +53,18 @@ def test_the_hadolint_figure_is_hadolints_time_over_guardlints(
     assert result["met"]["kind_dockerfile_speedup_over_hadolint"] is met
     assert result["figures"]["kind_dockerfile_time_ratio"] == round(guardlint / 4.0, 4)
     assert result["met"]["kind_dockerfile_time_ratio"] is (guardlint / 4.0 <= 1 / 15)
+
+
+@pytest.mark.parametrize("skipped", [[], ["cfn-lint"]])
+def test_a_peer_left_out_is_not_timed_and_the_others_are(bench, tmp_path, skipped):
+    corpus = tmp_path / "corpus"
+    (corpus / "app").mkdir(parents=True)
+    (corpus / "app" / "Dockerfile").write_text("FROM alpine:3.22\n")
+    template = "Resources:\n  Site:\n    Type: AWS::S3::Bucket\n"
+    (corpus / "template.yaml").write_text(template)
+    args = bench.argparse.Namespace(skip_checkov=False, skip_peer=skipped)
+    cases = bench._kind_cases(args, corpus, tmp_path / "work")
+    tools = {(case.name, case.tool) for case in cases}
+    assert ("kind-dockerfile", "hadolint") in tools
+    assert (("kind-cloudformation", "cfn-lint") in tools) == (not skipped)
+    assert ("kind-cloudformation", "checkov") in tools
