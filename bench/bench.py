@@ -37,10 +37,10 @@ from pathlib import Path
 
 from kinds import KINDS, PEERS, copy_kind, files_by_kind, first_dockerfile, peer_command, replicate
 from measure import Case, run_once
+from options import parse_arguments
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
-RESULTS = BENCH_DIR / "results"
 CHECKOV_VENV = BENCH_DIR / ".venv-checkov"
 CHECKOV_FRAMEWORKS = ("dockerfile", "kubernetes", "cloudformation")
 
@@ -321,37 +321,8 @@ def _git_commit() -> str:
     return done.stdout.strip()
 
 
-_PEER_NAMES = [tool for peers in PEERS.values() for tool, *_ in peers]
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus"))
-    parser.add_argument("--dockerfile", help="Dockerfile for the cold-start case.")
-    parser.add_argument("--reps", type=int, default=3, help="runs per guardlint case")
-    parser.add_argument("--checkov-reps", type=int, help="runs per checkov case (default --reps)")
-    parser.add_argument(
-        "--checkov-scaled-reps", type=int,
-        help="runs per checkov case on the 2x/4x copies (they only feed the plot; default "
-        "--checkov-reps)",
-    )  # fmt: skip
-    parser.add_argument("--cold-reps", type=int, default=7, help="runs of the Dockerfile case")
-    parser.add_argument(
-        "--sizes", default="1,2,4", help="corpus copies to time (comma-separated; 1 and 4 "
-        "give the 4x/1x ratio)"
-    )  # fmt: skip
-    parser.add_argument("--skip-checkov", action="store_true")
-    parser.add_argument(
-        "--skip-peer", action="append", default=[], choices=_PEER_NAMES,
-        help="leave out this kind's peer (repeatable): cfn-lint times no target and is most of a "
-        "bench's time",
-    )  # fmt: skip
-    parser.add_argument("--no-kinds", dest="kinds", action="store_false",
-                        help="skip the per-input-kind cases")  # fmt: skip
-    parser.add_argument("--timeout", type=float, default=900, help="seconds per run")
-    parser.add_argument("--results", default=str(RESULTS))
-    args = parser.parse_args()
-    args.sizes = sorted({int(s) for s in args.sizes.split(",")})
+    args = parse_arguments(__doc__.split("\n\n")[0])
     checkov_reps = args.checkov_reps or args.reps
 
     peer_versions = "" if args.skip_checkov else ensure_peers()

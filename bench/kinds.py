@@ -26,6 +26,7 @@ PEERS = {
     # cfn-lint's exit code is a bit mask of errors (2), warnings (4) and notices (8).
     "cloudformation": [("cfn-lint", "cfn-lint", ["--format", "json"], tuple(range(0, 16, 2)))],
 }
+PEER_NAMES = [tool for peers in PEERS.values() for tool, *_ in peers]
 
 
 def files_by_kind(corpus: Path) -> dict[str, list[str]]:
