@@ -147,8 +147,8 @@ def _stands_in(text: str) -> bool:
 
 def _written_as_placeholder(text: str) -> bool:
     """Whether the whole text is one of _PLACEHOLDER_FORMS or a Sealed Secrets value."""
-    if text.isascii():
-        written = compile_linear(_PLACEHOLDER_ASCII, re.IGNORECASE).fullmatch(text)
+    if text.isascii():  # as its bytes: RE2 maps no offsets back to characters
+        written = compile_linear(_PLACEHOLDER_ASCII, re.IGNORECASE).fullmatch(text.encode())
     else:
         written = _PLACEHOLDER.match(text)
     sealed = text.startswith(("Ag", "AQ")) and _SEALED_SECRET.match(text) is not None
@@ -207,7 +207,10 @@ _COUNTED_RUN = "|".join(
 def counts_out_or_repeats(text: str) -> bool:
     """Whether a token's text holds a counted-out run or a short period repeated (above)."""
     repeats = _may_repeat(text) and _REPEATED.search(text)
-    return bool(repeats or compile_linear(_COUNTED_RUN).search(text))
+    # A run is ASCII: a text is searched as its UTF-8, with no offsets mapped back (a lone
+    # surrogate, which UTF-8 cannot spell, is in none).
+    counted = compile_linear(_COUNTED_RUN).search(text.encode("utf-8", "surrogatepass"))
+    return bool(repeats or counted)
 
 
 # A text _REPEATED matches repeats at least this many of its pairs of adjacent characters: a
