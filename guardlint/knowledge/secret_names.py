@@ -154,7 +154,11 @@ def _numbers_one_of_several(word: str) -> bool:
 def secret_name_words(name: str) -> list[str]:
     """name_words without the number or version that tells one of several secrets apart:
     `DB_PASSWORD2`, `API_KEY_1`, `SECRET_KEY_V2` -> [db, password], [api, key], [secret, key]."""
-    words = name_words(name)
+    return _secret_words(name_words(name))
+
+
+def _secret_words(words: list[str]) -> list[str]:
+    """secret_name_words of a name's words (name_words), the list changed in place."""
     while len(words) > 1 and _numbers_one_of_several(words[-1]):
         words.pop()
     if words and words[-1][:1].isalpha():
@@ -169,7 +173,8 @@ def is_secret_name(name: str) -> bool:
 
 @functools.lru_cache(maxsize=8192)  # the same names (Password, Image, ...) recur in every file
 def _is_secret_name(name: str) -> bool:
-    words = secret_name_words(name)
+    every_word = name_words(name)
+    words = _secret_words(every_word[:])
     if not words or words[-1] in _NON_SECRET_LAST_WORDS or _DIGEST_WORDS.intersection(words):
         return False
     if tuple(words[-2:]) in _PUBLIC_PAIRS:
@@ -178,7 +183,8 @@ def _is_secret_name(name: str) -> bool:
         return False
     # A Helm chart's `existingSecret`, also as a value's path (`auth.existingSecret`): the name
     # of the Secret object that holds it.
-    if name_words(name.rsplit(".", 1)[-1])[:1] == ["existing"]:
+    last_words = every_word if "." not in name else name_words(name.rsplit(".", 1)[-1])
+    if last_words[:1] == ["existing"]:
         return False
     return bool(secret_markers(words))
 
