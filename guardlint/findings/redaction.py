@@ -211,7 +211,10 @@ class Redactor:
         form of every secret; a line that still spells a secret in escapes goes whole."""
         if not self._values:
             return line
-        line = self.located(path, number, line)
+        return self._snippet_of(self.located(path, number, line))
+
+    def _snippet_of(self, line: str) -> str:
+        """snippet() of a line whose located secret text is blanked (located())."""
         pattern = self._pattern("snippets")
         if pattern:
             line = pattern.sub(REDACTED, line)
@@ -226,11 +229,9 @@ class Redactor:
         may hold thousands of findings, and each would otherwise cost the line's length."""
         key = (path, number, line)
         if key not in self._shown:
-            self._shown[key] = ShownLine(
-                line.strip(),
-                shown_text(self.snippet(path, number, line)),
-                shown_text(self.located(path, number, line)),
-            )
+            located = self.located(path, number, line)
+            snippet = self._snippet_of(located) if self._values else line
+            self._shown[key] = ShownLine(line.strip(), shown_text(snippet), shown_text(located))
         return self._shown[key]
 
 
