@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from guardlint.knowledge.detectors import detectors
 from guardlint.knowledge.secret_patterns import TAILED, SecretTails
+from guardlint.knowledge.secret_regex import non_capturing
 from guardlint.parse.linear_regex import compile_linear, compile_set
 
 
@@ -25,9 +26,9 @@ from guardlint.parse.linear_regex import compile_linear, compile_set
 def linear_pattern(pattern: re.Pattern[str]) -> Any:
     """A detector's pattern on RE2 where RE2 can run it. The others (GitLab's, with a
     lookahead) start with a literal and repeat a bounded number of times, which is linear in
-    `re` too."""
+    `re` too. Only a match's span is read: its groups are left out (non_capturing)."""
     try:
-        return compile_linear(pattern.pattern, pattern.flags)
+        return compile_linear(non_capturing(pattern.pattern), pattern.flags)
     except ValueError:
         return pattern
 

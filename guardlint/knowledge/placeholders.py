@@ -5,12 +5,15 @@ published example keys."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import string
 from collections.abc import Iterator
+from typing import Any
 
 from guardlint.knowledge.secret_references import SECRET_REFERENCE
+from guardlint.knowledge.secret_regex import non_capturing
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.linear_regex import compile_linear
 
@@ -61,6 +64,14 @@ _PLACEHOLDER_ASCII = "(?:{})\n?".format(
     _PLACEHOLDER_SOURCE.replace("(?=[a-z]*$)", "").replace("(?=[a-z_ .-]*$)", "")
 )
 _PLACEHOLDER = LazyPattern(f"(?:{_PLACEHOLDER_SOURCE})$", re.IGNORECASE)
+
+
+@functools.cache
+def _ascii_placeholder() -> Any:
+    """_PLACEHOLDER_ASCII on RE2, its groups left out: a verdict reads none (non_capturing)."""
+    return compile_linear(non_capturing(_PLACEHOLDER_ASCII), re.IGNORECASE)
+
+
 # A Sealed Secrets value (kubeseal), in its case: the length of the session key's RSA ciphertext
 # in two bytes (512 or 256: `Ag`, `AQ`), that ciphertext, then the value's AES-GCM ciphertext.
 _SEALED_SECRET = LazyPattern(
@@ -148,7 +159,7 @@ def _stands_in(text: str) -> bool:
 def _written_as_placeholder(text: str) -> bool:
     """Whether the whole text is one of _PLACEHOLDER_FORMS or a Sealed Secrets value."""
     if text.isascii():  # as its bytes: RE2 maps no offsets back to characters
-        written = compile_linear(_PLACEHOLDER_ASCII, re.IGNORECASE).fullmatch(text.encode())
+        written = _ascii_placeholder().fullmatch(text.encode())
     else:
         written = _PLACEHOLDER.match(text)
     sealed = text.startswith(("Ag", "AQ")) and _SEALED_SECRET.match(text) is not None
