@@ -38,8 +38,11 @@ def charts_holding(path: str, root: str, is_file: Callable[[str], bool]) -> Iter
     rel = relative_path(path, root)
     if rel == os.curdir or rel.startswith(os.pardir):
         return
+    names = rel.split(os.sep)[:-1]
+    if _CHART_TEMPLATES not in names and os.path.basename(root) != _CHART_TEMPLATES:
+        return  # most paths: no directory on the way is a templates/ (asked per manifest)
     directories = [root]  # the root and each directory below it on the way to path
-    for name in rel.split(os.sep)[:-1]:
+    for name in names:
         directories.append(os.path.join(directories[-1], name))
     for directory in directories:
         chart = os.path.dirname(directory)
