@@ -58,6 +58,13 @@ def flag(value: Any) -> bool | None:
     return value in ("y", "Y") if isinstance(value, PlainFlagWord) else None
 
 
+def object_kind(document: Document) -> frozenset[str]:
+    """The kind of the document's object, as the rules read it (its `kind` meta, empty when it
+    has none): a rule that judges objects of some kinds only (a Role's rules, a Secret's data)
+    declares them as its `resource_types`, and the engine runs it on no other object."""
+    return frozenset((str(document.meta.get("kind") or ""),))
+
+
 def placeholder(value: Any) -> bool:
     """A value a template fills in before it is applied (an OpenShift Template's `${PARAM}`
     and `${{PARAM}}`, envsubst's `${VAR}`, `{{ .Values.x }}`): unknown, not wrong."""

@@ -73,9 +73,11 @@ FlagReading = Callable[[Any], "bool | None"]
 FLAG_READINGS: dict[str, tuple[str, str]] = {
     "kubernetes": ("guardlint.documents.kubernetes", "flag"),
 }
-# kind -> (module, function) of the types of the resources a document of the kind holds.
+# kind -> (module, function) of the types of the resources a document of the kind holds (a
+# Kubernetes document's: the kind of its object).
 RESOURCE_TYPES: dict[str, tuple[str, str]] = {
     "cloudformation": ("guardlint.documents.cloudformation.resources", "resource_types"),
+    "kubernetes": ("guardlint.documents.kubernetes", "object_kind"),
 }
 
 
