@@ -158,12 +158,14 @@ def secret_name_words(name: str) -> list[str]:
 
 
 def _secret_words(words: list[str]) -> list[str]:
-    """secret_name_words of a name's words (name_words), the list changed in place."""
-    while len(words) > 1 and _numbers_one_of_several(words[-1]):
-        words.pop()
-    if words and words[-1][:1].isalpha():
-        words[-1] = words[-1].rstrip("0123456789")
-    return words
+    """secret_name_words of a name's words (name_words), as a list of its own."""
+    end = len(words)
+    while end > 1 and _numbers_one_of_several(words[end - 1]):
+        end -= 1
+    kept = words[:end]
+    if kept and kept[-1][:1].isalpha():
+        kept[-1] = kept[-1].rstrip("0123456789")
+    return kept
 
 
 def is_secret_name(name: str) -> bool:
@@ -174,7 +176,7 @@ def is_secret_name(name: str) -> bool:
 @functools.lru_cache(maxsize=8192)  # the same names (Password, Image, ...) recur in every file
 def _is_secret_name(name: str) -> bool:
     every_word = name_words(name)
-    words = _secret_words(every_word[:])
+    words = _secret_words(every_word)
     if not words or words[-1] in _NON_SECRET_LAST_WORDS or _DIGEST_WORDS.intersection(words):
         return False
     if tuple(words[-2:]) in _PUBLIC_PAIRS:
