@@ -37,9 +37,8 @@ from pathlib import Path
 
 from kinds import KINDS, PEERS, copy_kind, files_by_kind, first_dockerfile, peer_command, replicate
 from measure import Case, run_once
-from options import parse_arguments
+from options import BENCH_DIR, parse_arguments
 
-BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 CHECKOV_VENV = BENCH_DIR / ".venv-checkov"
 CHECKOV_FRAMEWORKS = ("dockerfile", "kubernetes", "cloudformation")
