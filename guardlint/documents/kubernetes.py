@@ -58,11 +58,19 @@ def flag(value: Any) -> bool | None:
     return value in ("y", "Y") if isinstance(value, PlainFlagWord) else None
 
 
+# The type of every object that runs pods, whatever its kind (no kind is spelled in lower case).
+RUNS_PODS = "pods"
+
+
 def object_kind(document: Document) -> frozenset[str]:
     """The kind of the document's object, as the rules read it (its `kind` meta, empty when it
-    has none): a rule that judges objects of some kinds only (a Role's rules, a Secret's data)
-    declares them as its `resource_types`, and the engine runs it on no other object."""
-    return frozenset((str(document.meta.get("kind") or ""),))
+    has none), and RUNS_PODS when it runs pods (pod_specs): a rule that judges objects of some
+    kinds only (a Role's rules, a Secret's data) declares them as its `resource_types`, one that
+    judges pods and their containers only declares RUNS_PODS, and the engine runs it on no
+    other object (a ConfigMap, a Service: a fifth of the rules' runs on the corpus)."""
+    kind = str(document.meta.get("kind") or "")
+    runs_pods = next(pod_specs(document), None) is not None
+    return frozenset((kind, RUNS_PODS)) if runs_pods else frozenset((kind,))
 
 
 def placeholder(value: Any) -> bool:

@@ -1,7 +1,8 @@
 """Kubernetes rules that judge objects of some kinds only declare those kinds as their
-`resource_types` (guardlint.documents.kubernetes.object_kind), and the engine runs them on no
-other object. Each declaration must hold: on every object of another kind (fixtures, the rules'
-examples, the corpus), the rule's check reports nothing."""
+`resource_types` (guardlint.documents.kubernetes.object_kind), those that judge pods only the
+type of every object that runs pods (RUNS_PODS), and the engine runs them on no other object.
+Each declaration must hold: on every object of another kind (fixtures, the rules' examples,
+the corpus), the rule's check reports nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from guardlint.checks.registry import check_for
 from guardlint.discover import discover
 from guardlint.documents import parse_file
-from guardlint.documents.kubernetes import object_kind
+from guardlint.documents.kubernetes import RUNS_PODS, object_kind
 from guardlint.engine.rule_runner import RuleRunner
 from guardlint.model.documents import Document
 from guardlint.model.rules import Rule
@@ -30,6 +31,16 @@ rules:
     verbs: ["*"]
 """
 POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n    - name: web\n"
+# A custom resource with a pod template at spec.template: a kind no rule names.
+ROLLOUT = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers: [{name: web, image: nginx}]
+"""
 
 
 def _objects(directory: Path) -> Iterator[Document]:
@@ -74,6 +85,20 @@ def test_a_rule_runs_only_on_objects_of_its_kinds(tmp_path, monkeypatch):
     assert [kind for rule_id, kind in runs if rule_id == "K8S021"] == ["Role"]
     # K8S016 declares no kinds: it runs on every object
     assert sorted(kind for rule_id, kind in runs if rule_id == "K8S016") == ["Pod", "Role"]
+    # K8S001 declares pods: it runs on the object that runs one, whatever its kind
+    assert [kind for rule_id, kind in runs if rule_id == "K8S001"] == ["Pod"]
+
+
+def test_an_object_that_runs_pods_has_their_type_whatever_its_kind(tmp_path):
+    write_file(tmp_path, "pod.yaml", POD)
+    write_file(tmp_path, "role.yaml", ROLE)
+    write_file(tmp_path, "rollout.yaml", ROLLOUT)
+    kinds = {o.rel_path: object_kind(o) for o in _objects(tmp_path)}
+    assert kinds == {
+        "pod.yaml": {"Pod", RUNS_PODS},
+        "role.yaml": {"Role"},
+        "rollout.yaml": {"Rollout", RUNS_PODS},
+    }
 
 
 def test_a_declaration_that_leaves_out_a_kind_the_check_judges_is_caught(tmp_path):
