@@ -293,6 +293,8 @@ def _declared_in_file(
     size, time and inode, so that a file written between two scans is read again), as Helm
     renders it where it is a chart's template (a partial, `_x.yaml`, renders none alone, nor
     does one whose name another file of its template set may define)."""
+    if not _names_accounts(path, root, signature):
+        return ()  # most files: whether one is a chart's template is not asked (its Chart.yaml)
     chart_template = in_chart_templates(path, root)
     if chart_template and (os.path.basename(path).startswith("_") or defined_elsewhere(path, root)):
         return ()
@@ -300,14 +302,23 @@ def _declared_in_file(
 
 
 @memoized(maxsize=4096)
-def _declared_in_read(
-    path: str, root: str, signature: tuple, chart_template: bool
-) -> tuple[tuple[str | None, bool | None], ...]:
+def _names_accounts(path: str, root: str, signature: tuple) -> bool:
+    """Whether the file's text names both `ServiceAccount` and `automountServiceAccountToken`,
+    as a file that declares what an account says of it must."""
     try:
         data = read_input(path, MAX_MANIFEST_BYTES, root)
     except InputError:
-        return ()
-    if b"ServiceAccount" not in data or b"automountServiceAccountToken" not in data:
+        return False
+    return b"ServiceAccount" in data and b"automountServiceAccountToken" in data
+
+
+@memoized(maxsize=4096)
+def _declared_in_read(
+    path: str, root: str, signature: tuple, chart_template: bool
+) -> tuple[tuple[str | None, bool | None], ...]:
+    try:  # read again, from what the scan keeps (guardlint.parse.kept_reads), for a few files
+        data = read_input(path, MAX_MANIFEST_BYTES, root)
+    except InputError:
         return ()
     return tuple(
         (namespace or None, flag(item.get("automountServiceAccountToken")))
