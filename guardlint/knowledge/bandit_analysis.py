@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.knowledge.remembered import LongTexts
+from guardlint.knowledge.stand_ins import Deferred, standing_in
 
 
 @dataclass
@@ -64,6 +65,14 @@ class BanditFailed(Exception):
 
 
 @functools.cache
+def _import_bandit() -> None:
+    """bandit's import, but for `rich.progress` (a tenth of a second), which bandit imports
+    for the progress bar of BanditManager.run_tests, never called here: a stand-in."""
+    with standing_in(Deferred("rich"), Deferred("rich.progress")):
+        import bandit.core  # noqa: F401 (imports every module of bandit's core)
+
+
+@functools.cache
 def _bandit_config() -> Any:
     # bandit and its modules log per-file warnings, and its failures, to stderr: nothing of
     # it is shown (a failure is raised instead).
@@ -92,6 +101,7 @@ def _analysis(code: bytes) -> tuple[list[BanditIssue], str | None]:
     _load_no_bandit_formatters()
     with warnings.catch_warnings():  # deprecation noise from bandit's plugin loading
         warnings.simplefilter("ignore")
+        _import_bandit()
         from bandit.core import manager  # about a second: only for Python Lambda code
 
         bandit = manager.BanditManager(_bandit_config(), "file", quiet=True)
