@@ -23,7 +23,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from guardlint.documents.cloudformation.sam_translator import default_session, offline_translator
+from guardlint.documents.cloudformation.sam_translator import (
+    default_session,
+    import_library,
+    offline_translator,
+)
 from guardlint.parse.linear_regex import compile_linear
 
 TRANSFORM = "AWS::Serverless-2016-10-31"
@@ -140,6 +144,7 @@ def _errors_in_region(
     template: dict, region: str, chosen: dict[str, Any] | None = None
 ) -> list[SamError]:
     # aws-sam-translator (a quarter of a second) only for templates that use the transform
+    import_library()
     from samtranslator.model.exceptions import (
         InvalidDocumentException,
         InvalidEventException,

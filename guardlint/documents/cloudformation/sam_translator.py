@@ -7,19 +7,25 @@ connection, which the plugin treats as "could not verify"; managed policy names 
 the library's bundled map, never from IAM. Where it asks boto3 about regions, it gets a
 session we made, so the user's AWS configuration is never read.
 
-The library (a quarter of a second to import) and boto3 are imported here only where a
-template uses the SAM transform (guardlint.documents.cloudformation.sam).
+The library (a quarter of a second to import) is imported here only where a template uses
+the SAM transform (guardlint.documents.cloudformation.sam); boto3 (a fifth of a second more)
+only where it holds an Application: the library's modules are imported with stand-ins for the
+boto3 and botocore modules they name (guardlint.knowledge.stand_ins), since all they use of
+them at our translations is an annotation's class, and the session we give.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from guardlint.knowledge.stand_ins import Deferred, standing_in
 
 # The schema the bundled policy templates are checked against instead of the library's own
 # (policy_templates_plugin).
@@ -32,10 +38,13 @@ def default_session(needed: bool, region: str) -> Iterator[None]:
     one in `region`. The translator asks the default session whether the region has the
     Serverless Application Repository; without one it builds a new one (15 ms, and the user's
     AWS configuration decides the region) for every question."""
+    if not needed:
+        yield
+        return
     import boto3  # the translator's dependency: loaded with it only
 
     previous = boto3.DEFAULT_SESSION
-    if needed and previous is None:
+    if previous is None:
         boto3.DEFAULT_SESSION = isolated_session(region)
     try:
         yield
@@ -76,12 +85,11 @@ class _OfflineServerlessRepo:
 
 def offline_translator(parameters: dict[str, Any], region: str) -> Any:
     """A fresh Translator (it keeps per-template state) with offline plugins."""
-    # see the module's docstring
+    _prepare_library()  # see the module's docstring
     from samtranslator.parser.parser import Parser
     from samtranslator.plugins.application.serverless_app_plugin import ServerlessAppPlugin
     from samtranslator.translator.translator import Translator
 
-    _prepare_library()
     applications = ServerlessAppPlugin(
         sar_client_creator=_OfflineServerlessRepo,
         validate_only=True,
@@ -120,8 +128,40 @@ def load_translator() -> None:
     policy_templates_plugin()
 
 
+# The library's modules that import boto3 or botocore, and the stand-ins they are imported with:
+# the names they bind from each at their import (tests/documents/test_sam_stand_ins.py checks
+# the installed release). botocore.exceptions is the real one (a fiftieth of a second): the
+# Application plugin catches its classes, which a client may raise.
+_NAMING_BOTO = (
+    "samtranslator.translator.arn_generator",
+    "samtranslator.translator.managed_policy_translator",
+    "samtranslator.translator.translator",
+    "samtranslator.sdk.parameter",
+    "samtranslator.plugins.application.serverless_app_plugin",
+    "samtranslator.feature_toggle.feature_toggle",
+    "samtranslator.region_configuration",
+)
+STOOD_IN = {
+    "boto3": ("Session",),
+    "botocore.client": ("BaseClient",),
+    "botocore.config": ("Config",),
+}
+
+
+@functools.cache
+def import_library() -> None:
+    """The library's modules that name boto3 or botocore, imported with stand-ins for them
+    (see the module's docstring): called before any of the library is imported."""
+    import botocore.exceptions  # noqa: F401 (see _NAMING_BOTO)
+
+    with standing_in(*(Deferred(name, *bound) for name, bound in STOOD_IN.items())):
+        for module in _NAMING_BOTO:
+            importlib.import_module(module)
+
+
 @functools.cache
 def _prepare_library() -> None:
+    import_library()
     from samtranslator.translator import translator  # see the module's docstring
 
     # The translator's INFO/WARNING chatter ("unpublished metrics") is not ours to print.
