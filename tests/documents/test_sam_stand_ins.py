@@ -6,11 +6,8 @@ those modules otherwise than the stand-ins provide for, instead of a scan failin
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from guardlint.documents.cloudformation import sam_translator
-from tests.library_imports import bindings, library_modules, uses
+from tests.library_imports import bindings, fresh_output, library_modules, uses
 
 
 def test_the_library_binds_from_boto_only_what_the_stand_ins_provide():
@@ -53,10 +50,7 @@ print("boto3" in sys.modules)
 
 
 def test_boto3_is_imported_only_for_a_template_with_an_application():
-    done = subprocess.run(
-        [sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True
-    )
-    assert done.stdout.splitlines() == [
+    assert fresh_output(_PROBE) == [
         '["Resource with id [R] is invalid. Following required parameters of template '
         "'SQSPollerPolicy' don't have values: ['QueueName']\"]",
         "False False",

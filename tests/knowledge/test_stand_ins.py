@@ -6,11 +6,10 @@ CI installs the newest releases the project allows: the bandit test fails when a
 from __future__ import annotations
 
 import ast
-import subprocess
 import sys
 
 from guardlint.knowledge.stand_ins import Deferred, standing_in
-from tests.library_imports import bindings, library_modules, uses
+from tests.library_imports import bindings, fresh_output, library_modules, uses
 
 
 def test_a_stand_in_is_in_place_for_the_block_only_and_then_reads_the_real_module():
@@ -59,13 +58,14 @@ def test_bandit_uses_rich_only_for_the_progress_bar_of_run_tests_which_guardlint
     assert {how for _, how in progress} == {"attribute track"}
 
 
+_BANDIT_PROBE = """
+import sys
+from guardlint.knowledge.bandit_analysis import bandit_issues
+issues = bandit_issues(b"import subprocess\\nsubprocess.call(x, shell=True)\\n", "f.py")
+print([issue.test_id for issue in issues])
+print(sorted(m for m in sys.modules if m.split(".")[0] == "rich"))
+"""
+
+
 def test_bandit_runs_without_importing_rich():
-    code = (
-        "import sys\n"
-        "from guardlint.knowledge.bandit_analysis import bandit_issues\n"
-        "issues = bandit_issues(b'import subprocess\\nsubprocess.call(x, shell=True)\\n', 'f.py')\n"
-        "print([issue.test_id for issue in issues])\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'rich'))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.splitlines() == ["['B404', 'B602']", "[]"]
+    assert fresh_output(_BANDIT_PROBE) == ["['B404', 'B602']", "[]"]
