@@ -128,10 +128,12 @@ def load_translator() -> None:
     policy_templates_plugin()
 
 
-# The library's modules that import boto3 or botocore, and the stand-ins they are imported with:
-# the names they bind from each at their import (tests/documents/test_sam_stand_ins.py checks
-# the installed release). botocore.exceptions is the real one (a fiftieth of a second): the
-# Application plugin catches its classes, which a client may raise.
+# The library's modules that import boto3 or botocore, all of them, so that none imported later
+# imports boto3 itself (managed_policy_translator only for that: a translation given a managed
+# policy map never uses it); and the stand-ins they are imported with: the names they bind from
+# each at their import (tests/documents/test_sam_stand_ins.py checks the installed release).
+# botocore.exceptions is the real one (a fiftieth of a second): the Application plugin catches
+# its classes, which a client may raise.
 _NAMING_BOTO = (
     "samtranslator.translator.arn_generator",
     "samtranslator.translator.managed_policy_translator",
