@@ -161,6 +161,17 @@ def test_a_dockerfile_scan_writing_a_report_file_loads_no_pathlib_tempfile_or_as
     assert not modules & unneeded, sorted(modules & unneeded)
 
 
+def test_a_dockerfile_scan_loads_no_helm_template_set_or_renderer(tmp_path):
+    """Only a chart's files are read as Helm renders them: the template-set and renderer
+    modules (about 10 M instructions to import) stay unloaded for Dockerfiles."""
+    helm = {"guardlint.parse.helm_template_set", "guardlint.parse.helm_templates"}
+    write_file(tmp_path, "chart/Chart.yaml", "apiVersion: v2\nname: app\nversion: 1.0.0\n")
+    write_file(tmp_path, "chart/templates/pod.yaml", POD)
+    assert helm <= imported_by(tmp_path, "scan", "chart")  # the positive control
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    assert not imported_by(tmp_path, "scan", "svc") & helm
+
+
 def test_a_scan_with_a_valid_config_imports_no_difflib(tmp_path):
     """difflib (with heapq, 2 M instructions) suggests a key for a config's mistake. click
     imports it too, to suggest an option whenever it reads a short one (`-q`)."""

@@ -16,15 +16,6 @@ from guardlint.model.documents import (
     SourceFile,
 )
 from guardlint.parse.helm_charts import HELM_IGNORED, HELM_REFUSED, HELM_SUPPORT, HELM_TEMPLATE
-from guardlint.parse.helm_template_set import (
-    LEFT_OUT,
-    REFUSED,
-    REPORTED,
-    UNDEFINED,
-    reported_refusal,
-    template_state,
-)
-from guardlint.parse.helm_templates import static_texts
 from guardlint.parse.located import YamlError
 from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, decode, read_text
@@ -167,14 +158,33 @@ def _unrendered(source: SourceFile) -> str | None:
     set may define its name, so that Helm renders that definition for it; None where none."""
     if source.root is None:
         return HELM_TEMPLATE
+    from guardlint.parse.helm_template_set import (
+        LEFT_OUT,
+        REFUSED,
+        REPORTED,
+        UNDEFINED,
+        template_state,
+    )
+
     state = template_state(source.path, source.root)
     unrendered = {LEFT_OUT: HELM_IGNORED, REFUSED: HELM_REFUSED, REPORTED: HELM_REFUSED}
     return unrendered.get(state, HELM_TEMPLATE) if state != UNDEFINED else None
 
 
+def _chart_readings(source: SourceFile, text: str) -> tuple[list[str] | None, str | None]:
+    """A chart template's texts as Helm renders it (None where values choose), and why Helm
+    may not render it (_unrendered). The Helm modules load only for a chart's files: a tree
+    without charts (a Dockerfile scan) never imports them."""
+    from guardlint.parse.helm_templates import static_texts
+
+    return static_texts(text), _unrendered(source)
+
+
 def _refused_here(source: SourceFile) -> ParsedFile | None:
     """The GL001 of a chart's file whose parse error Helm reports, rendering none of the
     chart's templates; None for any other file."""
+    from guardlint.parse.helm_template_set import reported_refusal
+
     found = None if source.root is None else reported_refusal(source.path, source.root)
     if found is None:
         return None
@@ -187,6 +197,8 @@ def _chart_support_file(source: SourceFile) -> ParsedFile:
     """A file of a chart's templates/ Helm renders as no manifest (`_helpers.tpl`, NOTES.txt,
     a partial), never read as one: a GL001 where it is the file whose parse error Helm
     reports, else skipped as a Helm template."""
+    from guardlint.parse.helm_template_set import REPORTED, template_state
+
     state = None if source.root is None else template_state(source.path, source.root)
     refused = _refused_here(source) if state == REPORTED else None
     return refused or ParsedFile(source, SKIPPED, skip_reason=HELM_TEMPLATE)
@@ -204,8 +216,7 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     # A chart's template is judged as Helm renders it, where no value changes that: each
     # rendering its control actions can choose, unless another file may define its name, or
     # Helm leaves it out or refuses its chart.
-    judged = static_texts(text) if source.chart_template else [text]
-    unrendered = _unrendered(source) if source.chart_template else None
+    judged, unrendered = _chart_readings(source, text) if source.chart_template else ([text], None)
     if unrendered == HELM_REFUSED and (refused := _refused_here(source)) is not None:
         return refused
     if judged is None or unrendered:
