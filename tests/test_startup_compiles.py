@@ -51,6 +51,30 @@ def test_a_dockerfile_scan_compiles_no_pattern_its_text_never_needs(tmp_path):
     assert compiled("gpg") != "0"  # the control: a text that needs some
 
 
+def test_a_dockerfile_scan_compiles_neither_the_path_finder_nor_the_detectors_literals(tmp_path):
+    """The last name of a written path (discover.namers) is looked for only where a scan names
+    its files, a detector pattern's leading literal only where a text passes the detectors'
+    prefilter: neither is compiled by a scan of Dockerfiles that do neither."""
+    code = _SCAN + (
+        "from guardlint.discover.namers import _LAST_NAME\n"
+        "from guardlint.knowledge.detector_values import _LITERAL_START\n"
+        "from guardlint.parse.lazy_pattern import LazyPattern\n"
+        "patterns = (_LAST_NAME, _LITERAL_START)\n"
+        "print(sum(not isinstance(p, LazyPattern) or '_compiled' in vars(p) for p in patterns))\n"
+    )
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    assert _last_printed(code, "svc", tmp_path) == "0"
+    write_file(
+        tmp_path, "svc/compose.yaml", "services:\n  app:\n    build: {dockerfile: Dockerfile}\n"
+    )
+    named = code.replace("sys.argv[1], '-f'", "sys.argv[1] + '/Dockerfile', '-f'")
+    key = "ENV KEY=AKIAZ3MSJV2WKNX7PLQE\n"
+    write_file(tmp_path, "key/Dockerfile", DOCKERFILE + key)
+    # the controls: a named file (whose namers are looked for), a text with a key
+    assert _last_printed(named, "svc", tmp_path) == "1"
+    assert _last_printed(code, "key", tmp_path) == "1"
+
+
 def test_file_names_in_ascii_are_classified_without_the_case_folding_pattern(tmp_path):
     """Discovery's name rules with IGNORECASE cost every start 1.8 ms to compile, without 0.8:
     an ASCII name is matched lower-cased, any other by the case-folding pattern."""

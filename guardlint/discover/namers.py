@@ -19,13 +19,13 @@ root); a larger one, which a scan refuses anyway, is passed over."""
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 
 from guardlint.discover.names import kind_by_name
 from guardlint.model.documents import SourceFile
 from guardlint.parse.helm_charts import HELM_SUPPORT
 from guardlint.parse.inputs import InputError, read_input
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.text import DEFAULT_MAX_BYTES
 
 MAX_FILES_READ = 20_000
@@ -41,8 +41,9 @@ _PATH_BYTES = frozenset(
 _FEW_NAMES = 32  # looked for one by one in a file's bytes, before looking at its paths
 _LONGEST = 4096  # the longest path looked back for (Linux's PATH_MAX)
 # The last name of a path written whole, perhaps before a last `/`: one name per path, so that
-# a file is looked through once whatever the number of names looked for.
-_LAST_NAME = re.compile(rb"(?<![\w.\-~$\x80-\xff])[\w.\-~$\x80-\xff]+(?=/?(?!" + _PATH + rb"))")
+# a file is looked through once whatever the number of names looked for. Compiled when first
+# used: only a scan of named files (pre-commit, --changed-only) looks for paths.
+_LAST_NAME = LazyPattern(rb"(?<![\w.\-~$\x80-\xff])[\w.\-~$\x80-\xff]+(?=/?(?!" + _PATH + rb"))")
 
 Walk = Callable[[str], Iterable[tuple[SourceFile, str]]]
 

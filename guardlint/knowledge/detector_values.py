@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from guardlint.knowledge.detectors import detectors
 from guardlint.knowledge.secret_patterns import TAILED, SecretTails
 from guardlint.knowledge.secret_regex import non_capturing
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.linear_regex import compile_linear, compile_set
 
 
@@ -132,8 +133,9 @@ def _searched(matching: tuple[int, ...]) -> tuple[tuple[Any, bool, Any, str], ..
 
 # A pattern's source that starts with literal characters (`GR1348941`, `glimt-`, an escaped
 # `\.`), or with a group of literal alternatives (`(glpat|gldt|glrt)`), and what follows them.
+# Compiled when first used: only a text that passes the detectors' prefilter reads it.
 _LITERAL = r"(?:[A-Za-z0-9_/:-]|\\[./-])"
-_LITERAL_START = re.compile(rf"\(({_LITERAL}+(?:\|{_LITERAL}+)*)\)(.*)|({_LITERAL}+)(.*)", re.S)
+_LITERAL_START = LazyPattern(rf"\(({_LITERAL}+(?:\|{_LITERAL}+)*)\)(.*)|({_LITERAL}+)(.*)", re.S)
 _QUANTIFIERS = ("?", "*", "+", "{")
 
 
