@@ -34,12 +34,9 @@ LONG_RUNNING_KINDS = frozenset(
 # Custom controllers that replace a Deployment (API group, kind): their pods serve too. Not
 # Knative, which probes a container's port itself when no readiness probe is set.
 LONG_RUNNING_CUSTOM_KINDS = frozenset(
-    {
-        ("argoproj.io", "Rollout"),
-        ("apps.kruise.io", "CloneSet"),
-        ("apps.kruise.io", "UnitedDeployment"),
-    }
-)
+    {("argoproj.io", "Rollout"), ("apps.kruise.io", "CloneSet"),
+     ("apps.kruise.io", "UnitedDeployment")}
+)  # fmt: skip
 # securityContext fields a container inherits from the pod when it does not set them.
 INHERITED_SECURITY_FIELDS = frozenset(
     {"runAsUser", "runAsGroup", "runAsNonRoot", "seLinuxOptions", "seccompProfile",
@@ -58,16 +55,13 @@ def flag(value: Any) -> bool | None:
     return value in ("y", "Y") if isinstance(value, PlainFlagWord) else None
 
 
-# The type of every object that runs pods, whatever its kind (no kind is spelled in lower case).
-RUNS_PODS = "pods"
+RUNS_PODS = "pods"  # the type of every object that runs pods (no kind is spelled in lower case)
 
 
 def object_kind(document: Document) -> frozenset[str]:
-    """The kind of the document's object, as the rules read it (its `kind` meta, empty when it
-    has none), and RUNS_PODS when it runs pods (pod_specs): a rule that judges objects of some
-    kinds only (a Role's rules, a Secret's data) declares them as its `resource_types`, one that
-    judges pods and their containers only declares RUNS_PODS, and the engine runs it on no
-    other object (a ConfigMap, a Service: a fifth of the rules' runs on the corpus)."""
+    """The object's kind (its `kind` meta, empty when none), and RUNS_PODS when it runs pods: a
+    rule that judges some kinds only (a Role's rules) or pods only declares them as its
+    `resource_types`, and the engine runs it on no other object (a ConfigMap, a Service)."""
     kind = str(document.meta.get("kind") or "")
     runs_pods = next(pod_specs(document), None) is not None
     return frozenset((kind, RUNS_PODS)) if runs_pods else frozenset((kind,))
